@@ -1,0 +1,195 @@
+"""Caregiver behaviour as plain, vectorised functions: presets, population mixes, daily care.
+
+Every array has one entry per dyad, so the same code serves one caregiver or ten thousand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+# The caregiver dimensions, in the order used everywhere (tables, presets, docs).
+DIMENSIONS = ("sensitivity", "consistency", "rejection", "fear", "neglect", "disruption")
+
+# Named caregiving styles from the seed text. Values are per caregiver; every caregiver of a
+# preset population is identical, so any difference between their infants comes from the
+# infants' temperament and the day-to-day luck of care.
+PRESETS: dict[str, dict[str, float]] = {
+    # answers most bids, the same way every day
+    "consistent": dict(
+        sensitivity=0.85, consistency=0.9, rejection=0.1, fear=0.0, neglect=0.0, disruption=0.0
+    ),
+    # "consistently inconsistent": attentive on some days, neglecting on others
+    "inconsistent": dict(
+        sensitivity=0.5, consistency=0.1, rejection=0.1, fear=0.0, neglect=0.0, disruption=0.0
+    ),
+    # dismissive and predictable: unanswered bids are mostly rebuffed
+    "rejecting": dict(
+        sensitivity=0.4, consistency=0.85, rejection=0.7, fear=0.0, neglect=0.0, disruption=0.0
+    ),
+    # a source of comfort and of fear at once (abuse, frightened/frightening behaviour)
+    "frightening": dict(
+        sensitivity=0.55, consistency=0.5, rejection=0.3, fear=0.05, neglect=0.0, disruption=0.0
+    ),
+}
+
+# Caregiver populations a model can be built from.
+MIXES = ("normative", "high_risk", *PRESETS, "spectrum")
+
+
+@dataclass
+class CaregiverTraits:
+    """Caregiver dimensions, one array entry per caregiver (see DIMENSIONS)."""
+
+    sensitivity: np.ndarray
+    consistency: np.ndarray
+    rejection: np.ndarray
+    fear: np.ndarray
+    neglect: np.ndarray
+    disruption: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.sensitivity)
+
+    def row(self, i: int) -> dict[str, float]:
+        return {f.name: float(getattr(self, f.name)[i]) for f in fields(self)}
+
+    def replace_rows(self, rows: np.ndarray, other: CaregiverTraits) -> None:
+        """Overwrite the caregivers at ``rows`` with the first len(rows) of ``other``."""
+        for f in fields(self):
+            getattr(self, f.name)[rows] = getattr(other, f.name)[: len(rows)]
+
+
+def spectrum_preset(position: float) -> dict[str, float]:
+    """Caregiving at a point of the consistent (0) - inconsistent (0.5) - rejecting (1) line."""
+    if position <= 0.5:
+        a, b, t = PRESETS["consistent"], PRESETS["inconsistent"], position / 0.5
+    else:
+        a, b, t = PRESETS["inconsistent"], PRESETS["rejecting"], (position - 0.5) / 0.5
+    return {k: (1 - t) * a[k] + t * b[k] for k in DIMENSIONS}
+
+
+def _logistic(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+# Mix definitions. Sensitivity, consistency and rejection vary continuously and only partly
+# together (correlations about .4, as between observed maternal sensitivity scales); fear and
+# neglect are present in a minority of families. The high-risk mix follows maltreatment and
+# poverty samples: lower, less consistent sensitivity, more rejection, fear, neglect and loss.
+_MIX_SPEC: dict[str, dict[str, float]] = {
+    "normative": dict(
+        sens_mu=0.6, sens_sd=0.45, cons_mu=0.5, cons_sd=0.9, rej_mu=-0.2, rej_sd=0.7,
+        fear_share=0.3, fear_lo=0.005, fear_hi=0.06,
+        neglect_share=0.04, neglect_lo=0.1, neglect_hi=0.4,
+        disruption=0.04,
+    ),
+    "high_risk": dict(
+        sens_mu=-0.1, sens_sd=0.7, cons_mu=0.0, cons_sd=0.8, rej_mu=-0.2, rej_sd=0.8,
+        fear_share=0.4, fear_lo=0.005, fear_hi=0.08,
+        neglect_share=0.2, neglect_lo=0.1, neglect_hi=0.5,
+        disruption=0.15,
+    ),
+}
+_CORRELATION = np.array(
+    [
+        [1.0, 0.4, -0.4],  # sensitivity
+        [0.4, 1.0, -0.2],  # consistency
+        [-0.4, -0.2, 1.0],  # rejection
+    ]
+)
+
+
+def draw_caregivers(
+    mix: str, n: int, rng: np.random.Generator, spectrum: float = 0.5
+) -> CaregiverTraits:
+    """Draw ``n`` caregivers from a named population (a mix, a preset, or the spectrum)."""
+    if mix in PRESETS or mix == "spectrum":
+        values = PRESETS[mix] if mix in PRESETS else spectrum_preset(spectrum)
+        return CaregiverTraits(**{k: np.full(n, values[k], dtype=float) for k in DIMENSIONS})
+    if mix not in _MIX_SPEC:
+        raise ValueError(f"unknown caregiver mix {mix!r}: allowed {', '.join(MIXES)}")
+    spec = _MIX_SPEC[mix]
+    z = rng.multivariate_normal(np.zeros(3), _CORRELATION, size=n)
+    has_fear = rng.random(n) < spec["fear_share"]
+    fear_level = rng.uniform(spec["fear_lo"], spec["fear_hi"], n)
+    has_neglect = rng.random(n) < spec["neglect_share"]
+    neglect_level = rng.uniform(spec["neglect_lo"], spec["neglect_hi"], n)
+    return CaregiverTraits(
+        sensitivity=_logistic(spec["sens_mu"] + spec["sens_sd"] * z[:, 0]),
+        consistency=_logistic(spec["cons_mu"] + spec["cons_sd"] * z[:, 1]),
+        rejection=_logistic(spec["rej_mu"] + spec["rej_sd"] * z[:, 2]),
+        fear=np.where(has_fear, fear_level, 0.0),
+        neglect=np.where(has_neglect, neglect_level, 0.0),
+        disruption=np.full(n, spec["disruption"]),
+    )
+
+
+def nearest_style(traits: CaregiverTraits) -> np.ndarray:
+    """Name of the preset each caregiver most resembles (for colouring, never for classifying)."""
+    names = list(PRESETS)
+    # fear and neglect are rare but decisive, so they are weighted up.
+    weights = np.array([1.0, 1.0, 1.0, 15.0, 3.0, 0.0])
+    own = np.stack([getattr(traits, k) for k in DIMENSIONS], axis=1)
+    ref = np.array([[PRESETS[p][k] for k in DIMENSIONS] for p in names])
+    distance = (((own[:, None, :] - ref[None, :, :]) * weights) ** 2).sum(axis=2)
+    return np.array(names)[distance.argmin(axis=1)]
+
+
+def daily_availability(
+    traits: CaregiverTraits, unavailable: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Chance that today an ordinary bid is answered.
+
+    A consistent caregiver gives her sensitivity every day; an inconsistent one alternates between
+    fully attentive and neglectful days with the same long-run mean (mean = sensitivity, day-to-day
+    variance = s(1-s)(1-consistency)^2). Days inside a neglect spell or a loss are zero.
+    """
+    s, k = traits.sensitivity, traits.consistency
+    attentive_day = rng.random(len(s)) < s
+    return np.where(unavailable, 0.0, k * s + (1.0 - k) * attentive_day)
+
+
+def neglect_transition(
+    in_spell: np.ndarray, neglect: np.ndarray, spell_days: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Advance the two-state neglect process one day; the long-run share of spell days = neglect."""
+    leave = 1.0 / spell_days
+    enter = np.where(neglect > 0, neglect / (spell_days * np.maximum(1.0 - neglect, 1e-9)), 0.0)
+    u = rng.random(len(in_spell))
+    return np.where(in_spell, u >= leave, u < np.minimum(enter, 1.0))
+
+
+@dataclass
+class CareOutcome:
+    """Counts of the caregiver's responses to one day's bids, per dyad."""
+
+    bids: np.ndarray
+    comforted: np.ndarray
+    missed: np.ndarray
+    rebuffed: np.ndarray
+    frightened: np.ndarray
+
+
+def respond_to_bids(
+    bids: np.ndarray,
+    intensity: np.ndarray,
+    availability: np.ndarray,
+    rejection: np.ndarray,
+    fear: np.ndarray,
+    rng: np.random.Generator,
+) -> CareOutcome:
+    """Caregiver responses to ``bids`` bids of a given ``intensity`` (1 = an ordinary bid).
+
+    A bid is frightened with probability ``fear``; otherwise it is comforted with probability
+    1 - (1 - availability)^intensity (louder bids are noticed more, muted bids less), and an
+    unanswered bid is rebuffed with probability ``rejection``, else simply missed.
+    """
+    frightened = rng.binomial(bids, fear)
+    rest = bids - frightened
+    p_comfort = 1.0 - (1.0 - availability) ** intensity
+    comforted = rng.binomial(rest, p_comfort)
+    rebuffed = rng.binomial(rest - comforted, rejection)
+    missed = rest - comforted - rebuffed
+    return CareOutcome(bids, comforted, missed, rebuffed, frightened)

@@ -1,0 +1,221 @@
+"""The Mesa model: caregiver-infant dyads over the first year, ending in a Strange Situation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from mesa import Model
+from mesa.datacollection import DataCollector
+
+from simulation.agents import Caregiver, Infant
+from simulation.caregiving import (
+    DIMENSIONS,
+    CaregiverTraits,
+    daily_availability,
+    draw_caregivers,
+    nearest_style,
+    neglect_transition,
+    respond_to_bids,
+)
+from simulation.parameters import validate
+from simulation.strange_situation import StrangeSituationResult, strange_situation
+from simulation.working_model import (
+    Experience,
+    WorkingModel,
+    anxiety,
+    avoidance,
+    bid_intensity,
+    strategy,
+    unregulated_load,
+    update_working_model,
+)
+
+# Unregulated distress (in ordinary-episode units) past which a day counts as overwhelming:
+# about four days in a row without being settled, as in a neglect spell or after a loss.
+OVERWHELM_LIMIT = 15.0
+# While the attachment figure is lost, others (relatives, a nursery) answer only a few bids.
+SUBSTITUTE_AVAILABILITY = 0.05
+# Observed sensitivity is rated at 9 months, as in the NICHD and Ainsworth home observations.
+OBSERVATION_AGE_SHARE = 0.75
+
+
+class AttachmentModel(Model):
+    """Caregiver-infant dyads: daily bids for comfort, responses, working-model learning.
+
+    Parameters are those of ``simulation.parameters.PARAMETERS`` (keywords), plus ``rng``.
+    """
+
+    def __init__(self, rng: Any = None, **params: Any) -> None:
+        super().__init__(rng=rng)
+        self.params = p = validate(params)
+        n = p["n_dyads"]
+        self.n_dyads = n
+        self.days = p["days"]
+
+        traits = draw_caregivers(p["caregivers"], n, self.rng, p["spectrum"])
+        for name in DIMENSIONS:  # a dimension set explicitly overrides the mix for everyone
+            if p[name] is not None:
+                getattr(traits, name)[:] = p[name]
+        self.caregiver_traits: CaregiverTraits = traits
+        self.first_caregiver_traits = CaregiverTraits(
+            **{k: getattr(traits, k).copy() for k in DIMENSIONS}
+        )
+        styles = (
+            np.full(n, p["caregivers"])
+            if p["caregivers"] in ("consistent", "inconsistent", "rejecting", "frightening")
+            else nearest_style(traits)
+        )
+        self.caregiver_style = styles
+
+        # temperament: how easily distressed (log-normal around 1) and how soothable (Beta)
+        self.reactivity = np.exp(p["temperament_sd"] * self.rng.standard_normal(n))
+        self.soothability = self.rng.beta(6.0, 2.0, n)
+
+        self.working_model = WorkingModel.newborn(n)
+        self.load = np.zeros(n)
+        self.in_neglect = np.zeros(n, dtype=bool)
+        # a loss of the caregiver happens on one day of the year (never in the last month)
+        lost = self.rng.random(n) < traits.disruption
+        self.disruption_day = np.where(
+            lost, self.rng.integers(30, max(31, self.days - 30), n), -1
+        )
+        self.figure_absent_until = np.full(n, -1)
+        obs_end = round(OBSERVATION_AGE_SHARE * self.days)
+        self.observation_window = (max(0, obs_end - p["observation_days"]), obs_end)
+        self._observed_bids = np.zeros(n)
+        self._observed_comforts = np.zeros(n)
+        self.ssp: StrangeSituationResult | None = None
+
+        self.caregivers = [Caregiver(self, i, str(styles[i])) for i in range(n)]
+        self.infants = [Infant(self, i, self.caregivers[i]) for i in range(n)]
+
+        self.datacollector = DataCollector(
+            model_reporters={
+                "day": lambda m: int(m.time),
+                "other_model": lambda m: float(m.working_model.other_model.mean()),
+                "self_model": lambda m: float(m.working_model.self_model.mean()),
+                "uncertainty": lambda m: float(m.working_model.uncertainty.mean()),
+                "suppression": lambda m: float(m.working_model.suppression.mean()),
+                "alarm": lambda m: float(m.working_model.alarm.mean()),
+                "anxiety": lambda m: float(anxiety(m.working_model).mean()),
+                "avoidance": lambda m: float(avoidance(m.working_model).mean()),
+            }
+        )
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------ one day
+    def step(self) -> None:
+        """One day: each infant's distress episodes, the caregiver's answers, learning."""
+        day = int(self.time)
+        p, rng = self.params, self.rng
+        self._handle_losses(day)
+        absent = self.figure_absent_until > day
+        self.in_neglect = neglect_transition(
+            self.in_neglect, self.caregiver_traits.neglect, p["neglect_spell_days"], rng
+        )
+        unavailable = self.in_neglect | absent
+        availability = daily_availability(self.caregiver_traits, unavailable, rng)
+        availability = np.where(absent, SUBSTITUTE_AVAILABILITY, availability)
+        present = ~unavailable
+
+        intensity = bid_intensity(strategy(self.working_model))
+        bids = rng.poisson(p["distress_rate"] * self.reactivity)
+        care = respond_to_bids(
+            bids,
+            intensity,
+            availability,
+            self.caregiver_traits.rejection * present,
+            self.caregiver_traits.fear * present,
+            rng,
+        )
+        soothed = rng.binomial(care.comforted, self.soothability)
+        self.load = unregulated_load(self.load, bids - soothed, soothed, self.reactivity, present)
+        experience = Experience(
+            bids=bids,
+            soothed=soothed,
+            comforted=care.comforted,
+            missed=care.missed,
+            rebuffed=care.rebuffed,
+            frightened=care.frightened,
+            overwhelmed=(self.load > OVERWHELM_LIMIT).astype(int),
+        )
+        update_working_model(self.working_model, experience, p["learning_rate"])
+
+        start, end = self.observation_window
+        if start <= day < end:
+            self._observed_bids += bids
+            self._observed_comforts += care.comforted
+        if day + 1 == self.days:
+            self.ssp = self.run_strange_situation(rng)
+            self.running = False
+        self.datacollector.collect(self)
+
+    def _handle_losses(self, day: int) -> None:
+        """Caregivers lost today leave; after the gap a new caregiver from the mix arrives."""
+        lost = np.flatnonzero(self.disruption_day == day)
+        if len(lost):
+            self.figure_absent_until[lost] = day + round(self.params["disruption_gap_days"])
+            for i in lost:
+                infant = self.infants[i]
+                infant.lost_caregiver = infant.caregiver
+                infant.caregiver.remove()
+        arriving = np.flatnonzero(self.figure_absent_until == day)
+        if len(arriving):
+            mix = self.params["caregivers"]
+            new = draw_caregivers(mix, len(arriving), self.rng, self.params["spectrum"])
+            new.disruption[:] = 0.0
+            self.caregiver_traits.replace_rows(arriving, new)
+            for i in arriving:
+                caregiver = Caregiver(self, int(i), str(self.caregiver_style[i]))
+                self.caregivers[i] = caregiver
+                self.infants[i].caregiver = caregiver
+
+    # ------------------------------------------------------------------ measures
+    def run_strange_situation(self, rng: np.random.Generator) -> StrangeSituationResult:
+        """The Strange Situation for every infant now (with its own noise from ``rng``)."""
+        p = self.params
+        return strange_situation(
+            self.working_model,
+            self.reactivity,
+            self.soothability,
+            rng,
+            noise=p["ssp_noise"],
+            d_cutoff=p["ssp_d_cutoff"],
+            avoidance_cutoff=p["ssp_avoidance_cutoff"],
+            resistance_cutoff=p["ssp_resistance_cutoff"],
+        )
+
+    @property
+    def observed_sensitivity(self) -> np.ndarray:
+        """Share of the infant's bids answered with comfort during the home-visit days."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(
+                self._observed_bids > 0, self._observed_comforts / self._observed_bids, np.nan
+            )
+
+    def infant_table(self) -> dict[str, np.ndarray]:
+        """One entry per infant: caregiver, temperament, working model, Strange Situation."""
+        wm, first = self.working_model, self.first_caregiver_traits
+        s = strategy(wm)
+        table: dict[str, np.ndarray] = {
+            "infant": np.arange(self.n_dyads),
+            "caregiver_style": self.caregiver_style,
+            **{k: getattr(first, k) for k in DIMENSIONS},
+            "disrupted": self.disruption_day >= 0,
+            "observed_sensitivity": self.observed_sensitivity,
+            "reactivity": self.reactivity,
+            "soothability": self.soothability,
+            **{k: getattr(wm, k) for k in vars(wm)},
+            "anxiety": anxiety(wm),
+            "avoidance": avoidance(wm),
+            "hyperactivation": s.hyperactivation,
+            "deactivation": s.deactivation,
+        }
+        if self.ssp is not None:
+            for k, v in self.ssp.scores.items():
+                table[f"ssp_{k}"] = v
+            table["ssp_class"] = self.ssp.attachment_class
+            table["ssp_organised_class"] = self.ssp.organised_class
+            table["secure"] = (self.ssp.attachment_class == "B").astype(int)
+        return table

@@ -1,0 +1,297 @@
+"""The one table of model parameters: name, default, allowed range, unit and meaning.
+
+Validation, the command line (``--set``), the demo's controls and the docs all read this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from simulation.caregiving import MIXES
+
+
+class ParameterError(ValueError):
+    """A parameter, preset or mix that is unknown or out of range (message is one line)."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    default: Any
+    meaning: str
+    unit: str = ""
+    low: float | None = None
+    high: float | None = None
+    kind: type = float
+    choices: tuple[str, ...] = ()
+    optional: bool = False  # None is allowed and means "not set: use the caregiver mix"
+    group: str = "model"
+
+    def allowed(self) -> str:
+        if self.choices:
+            text = "one of " + ", ".join(self.choices)
+        else:
+            kind = "an integer" if self.kind is int else "a number"
+            text = f"{kind} from {self.low:g} to {self.high:g}"
+        return text + (" (or none)" if self.optional else "")
+
+    def check(self, value: Any) -> Any:
+        """Return the value converted to the parameter's type, or raise ParameterError."""
+        if value is None or (isinstance(value, str) and value.lower() in ("none", "")):
+            if self.optional:
+                return None
+            raise ParameterError(f"parameter '{self.name}' = {value!r}: allowed {self.allowed()}")
+        if self.choices:
+            if str(value) not in self.choices:
+                raise ParameterError(
+                    f"parameter '{self.name}' = {value!r} is unknown: allowed {self.allowed()}"
+                )
+            return str(value)
+        try:
+            if self.kind is int:
+                as_float = float(value)
+                if as_float != int(as_float):
+                    raise ValueError
+                converted: float | int = int(as_float)
+            else:
+                converted = float(value)
+        except (TypeError, ValueError, OverflowError):
+            raise ParameterError(
+                f"parameter '{self.name}' = {value!r} is not a number: allowed {self.allowed()}"
+            ) from None
+        if converted != converted or not (self.low <= converted <= self.high):  # NaN or range
+            raise ParameterError(
+                f"parameter '{self.name}' = {value!r} is out of range: allowed {self.allowed()}"
+            )
+        return converted
+
+
+_CAREGIVER = "caregiver (None = drawn from the mix)"
+
+PARAMETERS: dict[str, Parameter] = {
+    p.name: p
+    for p in [
+        # --- population -------------------------------------------------------------------
+        Parameter("n_dyads", 100, "number of caregiver-infant pairs", "dyads", 1, 100_000, int),
+        Parameter(
+            "caregivers",
+            "normative",
+            "caregiver population: a mix (normative, high_risk), one preset for every "
+            "caregiver, or 'spectrum' (see the spectrum parameter)",
+            kind=str,
+            choices=tuple(MIXES),
+        ),
+        Parameter(
+            "spectrum",
+            0.5,
+            "with caregivers=spectrum: 0 consistent, 0.5 inconsistent, 1 rejecting (linear between)",
+            "0-1",
+            0.0,
+            1.0,
+        ),
+        # --- caregiver dimensions: set one to give every caregiver that value ------------------
+        Parameter(
+            "sensitivity",
+            None,
+            f"share of ordinary bids answered with comfort; {_CAREGIVER}",
+            "probability",
+            0.0,
+            1.0,
+            optional=True,
+            group="caregiver",
+        ),
+        Parameter(
+            "consistency",
+            None,
+            f"how predictable responsiveness is from day to day (1 = same every day); {_CAREGIVER}",
+            "0-1",
+            0.0,
+            1.0,
+            optional=True,
+            group="caregiver",
+        ),
+        Parameter(
+            "rejection",
+            None,
+            f"share of unanswered bids that are rebuffed rather than missed; {_CAREGIVER}",
+            "probability",
+            0.0,
+            1.0,
+            optional=True,
+            group="caregiver",
+        ),
+        Parameter(
+            "fear",
+            None,
+            f"share of bids met with frightening behaviour (abuse, alarm); {_CAREGIVER}",
+            "probability",
+            0.0,
+            1.0,
+            optional=True,
+            group="caregiver",
+        ),
+        Parameter(
+            "neglect",
+            None,
+            f"share of days inside stretches of unavailability (severe neglect); {_CAREGIVER}",
+            "share of days",
+            0.0,
+            0.9,
+            optional=True,
+            group="caregiver",
+        ),
+        Parameter(
+            "disruption",
+            None,
+            f"probability of losing the caregiver during the first year; {_CAREGIVER}",
+            "probability",
+            0.0,
+            1.0,
+            optional=True,
+            group="caregiver",
+        ),
+        Parameter(
+            "neglect_spell_days",
+            10.0,
+            "mean length of one stretch of unavailability",
+            "days",
+            1.0,
+            90.0,
+        ),
+        Parameter(
+            "disruption_gap_days",
+            21.0,
+            "days without an attachment figure after a loss, before the new caregiver",
+            "days",
+            0.0,
+            120.0,
+        ),
+        # --- infant ----------------------------------------------------------------------------
+        Parameter(
+            "distress_rate",
+            6.0,
+            "mean distress episodes (bids for comfort) per day of an average-temperament infant",
+            "per day",
+            0.5,
+            30.0,
+        ),
+        Parameter(
+            "temperament_sd",
+            0.35,
+            "spread of infant reactivity between infants (log-normal sigma)",
+            "log units",
+            0.0,
+            1.5,
+        ),
+        Parameter(
+            "learning_rate",
+            0.03,
+            "plasticity in infancy: weight of one experienced bid in the working-model update",
+            "per bid",
+            0.001,
+            0.5,
+        ),
+        Parameter(
+            "days",
+            365,
+            "length of the simulated first year; the Strange Situation is run on the last day",
+            "days",
+            30,
+            3650,
+            int,
+        ),
+        # --- measurement -----------------------------------------------------------------------
+        Parameter(
+            "observation_days",
+            3,
+            "home-visit days over which observed sensitivity is rated (ends at 9 months)",
+            "days",
+            1,
+            60,
+            int,
+            group="measurement",
+        ),
+        Parameter(
+            "ssp_noise",
+            0.06,
+            "behavioural noise of the Strange Situation (sd on 0-1 behaviour scales)",
+            "sd",
+            0.0,
+            0.5,
+            group="measurement",
+        ),
+        Parameter(
+            "ssp_d_cutoff",
+            5.0,
+            "disorganisation score (1-9) at or above which an infant is classified D",
+            "scale points",
+            1.0,
+            9.0,
+            group="measurement",
+        ),
+        Parameter(
+            "ssp_avoidance_cutoff",
+            4.0,
+            "reunion avoidance (1-7) at or above which an organised infant is classified A",
+            "scale points",
+            1.0,
+            7.0,
+            group="measurement",
+        ),
+        Parameter(
+            "ssp_resistance_cutoff",
+            4.0,
+            "reunion resistance (1-7) at or above which an organised infant is classified C",
+            "scale points",
+            1.0,
+            7.0,
+            group="measurement",
+        ),
+        Parameter(
+            "secure_anxiety_cutoff",
+            0.5,
+            "anxiety (0-1) below which a person counts as low in anxiety",
+            "0-1",
+            0.0,
+            1.0,
+            group="measurement",
+        ),
+        Parameter(
+            "secure_avoidance_cutoff",
+            0.5,
+            "avoidance (0-1) below which a person counts as low in avoidance",
+            "0-1",
+            0.0,
+            1.0,
+            group="measurement",
+        ),
+    ]
+}
+
+DEFAULTS: dict[str, Any] = {name: p.default for name, p in PARAMETERS.items()}
+
+
+def validate(values: dict[str, Any] | None = None, **overrides: Any) -> dict[str, Any]:
+    """Return a full, checked parameter dict: defaults updated by ``values`` and ``overrides``."""
+    given = {**(values or {}), **overrides}
+    unknown = [name for name in given if name not in PARAMETERS]
+    if unknown:
+        raise ParameterError(
+            f"unknown parameter '{unknown[0]}': allowed {', '.join(PARAMETERS)}"
+        )
+    checked = dict(DEFAULTS)
+    for name, value in given.items():
+        checked[name] = PARAMETERS[name].check(value)
+    return checked
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """Parse one ``name=value`` from the command line into a checked pair."""
+    name, sep, value = text.partition("=")
+    name = name.strip()
+    if not sep or not name:
+        raise ParameterError(f"--set {text!r} is not of the form name=value")
+    if name not in PARAMETERS:
+        raise ParameterError(f"unknown parameter '{name}': allowed {', '.join(PARAMETERS)}")
+    return name, PARAMETERS[name].check(value.strip())

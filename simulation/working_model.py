@@ -1,0 +1,170 @@
+"""Internal working models: the learning update, the strategy they imply, anxiety and avoidance.
+
+All functions are plain and vectorised (one array entry per person). ``update_working_model`` is
+the only code that changes a working model: every experienced interaction, in infancy now and with
+partners or therapists later, goes through it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+# How much a response tells the infant about others (1 = available) and about itself (1 = worthy
+# of care). A comforting response that does not settle the infant is only half a success; a
+# missed bid says less about the self than a rebuff does.
+OTHER_VALUE_UNSOOTHED = 0.5
+SELF_VALUE_MISSED = 0.3
+SELF_VALUE_FRIGHTENED = 0.1
+# Fear conditioning is fast and its extinction slow (LeDoux; Main & Hesse's "fright without
+# solution"): one frightening episode weighs as much as FEAR_GAIN ordinary bids, while each
+# soothing episode extinguishes only EXTINCTION of that.
+FEAR_GAIN = 6.0
+EXTINCTION = 0.5
+
+
+@dataclass
+class WorkingModel:
+    """A person's internal working model; each field is in [0, 1], one entry per person.
+
+    self_model:   expectation that one is worthy of care (high = positive model of self)
+    other_model:  expected availability of others when one bids for comfort
+    uncertainty:  learned unpredictability of others (volatility of their availability)
+    suppression:  learned expectation that showing distress is punished, so bids are muted
+    alarm:        learned fear of the attachment figure itself (fright without solution)
+    """
+
+    self_model: np.ndarray
+    other_model: np.ndarray
+    uncertainty: np.ndarray
+    suppression: np.ndarray
+    alarm: np.ndarray
+
+    @classmethod
+    def newborn(cls, n: int) -> WorkingModel:
+        """Neutral priors: nothing learned yet."""
+        return cls(
+            self_model=np.full(n, 0.5),
+            other_model=np.full(n, 0.5),
+            uncertainty=np.full(n, 0.5),
+            suppression=np.zeros(n),
+            alarm=np.zeros(n),
+        )
+
+    def row(self, i: int) -> dict[str, float]:
+        return {f.name: float(getattr(self, f.name)[i]) for f in fields(self)}
+
+    def copy(self) -> WorkingModel:
+        return WorkingModel(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
+
+    def select(self, index: slice | np.ndarray) -> WorkingModel:
+        """The working models of some people (a view for a slice, a copy for an index array)."""
+        return WorkingModel(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+
+
+@dataclass
+class Experience:
+    """What happened to a batch of bids (one day for an infant), counts per person."""
+
+    bids: np.ndarray
+    soothed: np.ndarray  # comforted and settled
+    comforted: np.ndarray  # comforted, settled or not (soothed is part of it)
+    missed: np.ndarray
+    rebuffed: np.ndarray
+    frightened: np.ndarray
+    overwhelmed: np.ndarray  # episodes of distress left unregulated past the limit
+
+
+def update_working_model(wm: WorkingModel, exp: Experience, rate: float | np.ndarray) -> None:
+    """Learn from prediction error (a delta rule over the batch), in place.
+
+    ``rate`` is plasticity: the weight of one bid. A batch of n bids moves an expectation by
+    1 - (1 - rate)^n of its prediction error, as n sequential delta-rule steps would.
+    """
+    n = exp.bids.astype(float)
+    has_bids = n > 0
+    safe_n = np.where(has_bids, n, 1.0)
+    step = np.where(has_bids, 1.0 - (1.0 - rate) ** n, 0.0)
+
+    # model of others: how often a bid brought comfort that settled
+    other_outcome = (exp.soothed + OTHER_VALUE_UNSOOTHED * (exp.comforted - exp.soothed)) / safe_n
+    error = other_outcome - wm.other_model
+    # uncertainty: the size of the surprise, so day-to-day swings in availability raise it and
+    # a predictable caregiver (kind or not) lowers it
+    wm.uncertainty += step * (np.minimum(1.0, 2.0 * np.abs(error)) - wm.uncertainty)
+    wm.other_model += step * error
+
+    # model of self: comfort says "worth caring for", a rebuff or fright says the opposite
+    self_outcome = (
+        exp.comforted + SELF_VALUE_MISSED * exp.missed + SELF_VALUE_FRIGHTENED * exp.frightened
+    ) / safe_n
+    wm.self_model += step * (self_outcome - wm.self_model)
+
+    # suppression: learned expectation that a bid is punished (rebuffed or frightened)
+    wm.suppression += step * ((exp.rebuffed + exp.frightened) / safe_n - wm.suppression)
+
+    # alarm: fast fear learning from fright and overwhelm, slow extinction through soothing
+    frights = exp.frightened + exp.overwhelmed
+    wm.alarm += (1.0 - wm.alarm) * (1.0 - (1.0 - np.minimum(FEAR_GAIN * rate, 1.0)) ** frights)
+    wm.alarm *= (1.0 - EXTINCTION * rate) ** exp.soothed
+
+
+@dataclass
+class Strategy:
+    """What a working model implies under distress (Mikulincer & Shaver's activation model)."""
+
+    hyperactivation: np.ndarray  # intensified, persistent bids (anxious strategy)
+    deactivation: np.ndarray  # muted bids, attention away from the figure (avoidant strategy)
+    conflict: np.ndarray  # the figure is haven and threat at once: no coherent strategy
+
+
+def strategy(wm: WorkingModel) -> Strategy:
+    """Derive the secondary strategies from the working model.
+
+    If others look available, distress is simply signalled (security). If not, and proximity
+    seeking still looks viable (unpredictable, rarely punished care: intermittent reinforcement),
+    the system hyperactivates. If bids look futile (predictably unanswered) or punished, it
+    deactivates. Alarm about the figure itself leaves approach and flight in conflict.
+    """
+    unavailable = 1.0 - wm.other_model
+    viable = 1.0 - wm.suppression
+    hyper = np.clip(2.0 * unavailable * viable * wm.uncertainty, 0.0, 1.0)
+    futile = unavailable * (1.0 - wm.uncertainty)
+    deact = np.clip(np.maximum(wm.suppression, futile) * 1.25, 0.0, 1.0)
+    return Strategy(hyperactivation=hyper, deactivation=deact, conflict=wm.alarm.copy())
+
+
+def bid_intensity(s: Strategy) -> np.ndarray:
+    """How loudly distress is signalled (1 = ordinary): hyperactivation amplifies, deactivation mutes."""
+    return (1.0 + 1.5 * s.hyperactivation) * (1.0 - 0.6 * s.deactivation)
+
+
+def anxiety(wm: WorkingModel) -> np.ndarray:
+    """Attachment anxiety in [0, 1]: a negative model of self and uncertainty about others."""
+    return 0.5 * (1.0 - wm.self_model) + 0.5 * wm.uncertainty
+
+
+def avoidance(wm: WorkingModel) -> np.ndarray:
+    """Attachment avoidance in [0, 1]: a negative model of others and learned suppression of bids."""
+    return 0.5 * (1.0 - wm.other_model) + 0.5 * wm.suppression
+
+
+def unregulated_load(
+    load: np.ndarray,
+    unanswered: np.ndarray,
+    soothed: np.ndarray,
+    reactivity: np.ndarray,
+    figure_present: np.ndarray,
+    overnight: float = 0.85,
+    present_weight: float = 0.25,
+) -> np.ndarray:
+    """Distress carried from day to day (in ordinary-episode units).
+
+    Unsettled episodes add to it, fully when nobody is there (a neglect spell, the days after a
+    loss) and only partly when the caregiver is near, even if unresponsive; each settling halves
+    it and a night's sleep recovers part of it. Only long stretches without a present, soothing
+    figure push it past the limit where the infant is overwhelmed.
+    """
+    weight = np.where(figure_present, present_weight, 1.0)
+    return overnight * (load * 0.5**soothed + weight * unanswered * reactivity)
