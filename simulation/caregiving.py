@@ -22,7 +22,7 @@ PRESETS: dict[str, dict[str, float]] = {
     ),
     # "consistently inconsistent": attentive on some days, neglecting on others
     "inconsistent": dict(
-        sensitivity=0.5, consistency=0.1, rejection=0.1, fear=0.0, neglect=0.0, disruption=0.0
+        sensitivity=0.5, consistency=0.25, rejection=0.1, fear=0.0, neglect=0.0, disruption=0.0
     ),
     # dismissive and predictable: unanswered bids are mostly rebuffed
     "rejecting": dict(
@@ -80,8 +80,8 @@ def _logistic(x: np.ndarray) -> np.ndarray:
 # poverty samples: lower, less consistent sensitivity, more rejection, fear, neglect and loss.
 _MIX_SPEC: dict[str, dict[str, float]] = {
     "normative": dict(
-        sens_mu=0.6, sens_sd=0.45, cons_mu=0.5, cons_sd=0.9, rej_mu=-0.2, rej_sd=0.7,
-        fear_share=0.3, fear_lo=0.005, fear_hi=0.06,
+        sens_mu=0.6, sens_sd=0.45, cons_mu=0.3, cons_sd=0.9, rej_mu=-0.2, rej_sd=0.7,
+        fear_share=0.25, fear_lo=0.005, fear_hi=0.06,
         neglect_share=0.04, neglect_lo=0.1, neglect_hi=0.4,
         disruption=0.04,
     ),
@@ -155,6 +155,8 @@ def neglect_transition(
     in_spell: np.ndarray, neglect: np.ndarray, spell_days: float, rng: np.random.Generator
 ) -> np.ndarray:
     """Advance the two-state neglect process one day; the long-run share of spell days = neglect."""
+    if not neglect.any():  # no neglectful caregiver: nothing to draw
+        return in_spell
     leave = 1.0 / spell_days
     enter = np.where(neglect > 0, neglect / (spell_days * np.maximum(1.0 - neglect, 1e-9)), 0.0)
     u = rng.random(len(in_spell))

@@ -40,6 +40,22 @@ SUBSTITUTE_AVAILABILITY = 0.05
 OBSERVATION_AGE_SHARE = 0.75
 
 
+# Population means recorded every day (the time-series table).
+DAILY_MEANS = (
+    "other_model",
+    "self_model",
+    "uncertainty",
+    "suppression",
+    "alarm",
+    "anxiety",
+    "avoidance",
+)
+
+
+def _mean_reporter(name: str):
+    return lambda m: m.means[name]
+
+
 class AttachmentModel(Model):
     """Caregiver-infant dyads: daily bids for comfort, responses, working-model learning.
 
@@ -71,6 +87,7 @@ class AttachmentModel(Model):
         # temperament: how easily distressed (log-normal around 1) and how soothable (Beta)
         self.reactivity = np.exp(p["temperament_sd"] * self.rng.standard_normal(n))
         self.soothability = self.rng.beta(6.0, 2.0, n)
+        self._strain = self.reactivity ** -p["infant_effect"]
 
         self.working_model = WorkingModel.newborn(n)
         self.load = np.zeros(n)
@@ -90,24 +107,17 @@ class AttachmentModel(Model):
         self.caregivers = [Caregiver(self, i, str(styles[i])) for i in range(n)]
         self.infants = [Infant(self, i, self.caregivers[i]) for i in range(n)]
 
+        self.means: dict[str, float] = {}
         self.datacollector = DataCollector(
-            model_reporters={
-                "day": lambda m: int(m.time),
-                "other_model": lambda m: float(m.working_model.other_model.mean()),
-                "self_model": lambda m: float(m.working_model.self_model.mean()),
-                "uncertainty": lambda m: float(m.working_model.uncertainty.mean()),
-                "suppression": lambda m: float(m.working_model.suppression.mean()),
-                "alarm": lambda m: float(m.working_model.alarm.mean()),
-                "anxiety": lambda m: float(anxiety(m.working_model).mean()),
-                "avoidance": lambda m: float(avoidance(m.working_model).mean()),
-            }
+            model_reporters={"day": "day", **{k: _mean_reporter(k) for k in DAILY_MEANS}}
         )
-        self.datacollector.collect(self)
+        self.collect()
 
     # ------------------------------------------------------------------ one day
     def step(self) -> None:
         """One day: each infant's distress episodes, the caregiver's answers, learning."""
-        day = int(self.time)
+        # Mesa sets the clock to the end of the day being stepped: day 0 runs at time 1.
+        day = int(self.time) - 1
         p, rng = self.params, self.rng
         self._handle_losses(day)
         absent = self.figure_absent_until > day
@@ -117,6 +127,8 @@ class AttachmentModel(Model):
         unavailable = self.in_neglect | absent
         availability = daily_availability(self.caregiver_traits, unavailable, rng)
         availability = np.where(absent, SUBSTITUTE_AVAILABILITY, availability)
+        # transactional effect: a fussier infant strains the caregiver and gets less of her
+        availability = np.minimum(1.0, availability * self._strain)
         present = ~unavailable
 
         intensity = bid_intensity(strategy(self.working_model))
@@ -149,6 +161,22 @@ class AttachmentModel(Model):
         if day + 1 == self.days:
             self.ssp = self.run_strange_situation(rng)
             self.running = False
+        self.collect()
+
+    @property
+    def day(self) -> int:
+        """Days of life completed (the model clock)."""
+        return int(self.time)
+
+    def collect(self) -> None:
+        """Record today's population means (one pass over the working models)."""
+        wm = self.working_model
+        columns = np.stack(
+            [wm.other_model, wm.self_model, wm.uncertainty, wm.suppression, wm.alarm,
+             anxiety(wm), avoidance(wm)]
+        )
+        self.means = dict(zip(DAILY_MEANS, (columns.sum(axis=1) / self.n_dyads).tolist(),
+                              strict=True))
         self.datacollector.collect(self)
 
     def _handle_losses(self, day: int) -> None:

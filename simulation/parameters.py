@@ -185,8 +185,17 @@ PARAMETERS: dict[str, Parameter] = {
             1.5,
         ),
         Parameter(
+            "infant_effect",
+            0.4,
+            "how much an easily distressed infant strains the care it gets: availability is "
+            "scaled by reactivity^-infant_effect (0 = no effect)",
+            "exponent",
+            0.0,
+            2.0,
+        ),
+        Parameter(
             "learning_rate",
-            0.03,
+            0.006,
             "plasticity in infancy: weight of one experienced bid in the working-model update",
             "per bid",
             0.001,

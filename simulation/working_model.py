@@ -20,8 +20,8 @@ SELF_VALUE_FRIGHTENED = 0.1
 # Fear conditioning is fast and its extinction slow (LeDoux; Main & Hesse's "fright without
 # solution"): one frightening episode weighs as much as FEAR_GAIN ordinary bids, while each
 # soothing episode extinguishes only EXTINCTION of that.
-FEAR_GAIN = 6.0
-EXTINCTION = 0.5
+FEAR_GAIN = 40.0
+EXTINCTION = 2.5
 
 
 @dataclass

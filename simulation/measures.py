@@ -1,0 +1,58 @@
+"""Summaries of many runs: class shares with intervals, correlations, re-test agreement."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from simulation.strange_situation import CLASSES
+
+Z95 = 1.959963984540054
+
+
+def class_shares_by_run(infants: pd.DataFrame, by: str = "population") -> pd.DataFrame:
+    """Share of each Strange Situation class in every run (rows: group and run; columns A-D)."""
+    counts = pd.crosstab([infants[by], infants["run"]], infants["ssp_class"])
+    counts = counts.reindex(columns=list(CLASSES), fill_value=0)
+    return counts.div(counts.sum(axis=1), axis=0)
+
+
+def class_shares(infants: pd.DataFrame, by: str = "population") -> pd.DataFrame:
+    """Mean share of each class over runs with a 95% interval of that mean (normal theory).
+
+    Returns one row per group and class: group, class, share, low, high, runs.
+    """
+    per_run = class_shares_by_run(infants, by)
+    rows = []
+    for group, frame in per_run.groupby(level=0, sort=False):
+        n = len(frame)
+        for cls in CLASSES:
+            values = frame[cls].to_numpy()
+            mean = float(values.mean())
+            half = Z95 * float(values.std(ddof=1)) / np.sqrt(n) if n > 1 else np.nan
+            rows.append(
+                dict(group=group, ssp_class=cls, share=mean, low=mean - half, high=mean + half,
+                     runs=n)
+            )
+    return pd.DataFrame(rows)
+
+
+def shares_dict(infants: pd.DataFrame) -> dict[str, float]:
+    """Pooled share of each class (keys A-D, summing to 1)."""
+    counts = infants["ssp_class"].value_counts()
+    total = counts.sum()
+    return {c: float(counts.get(c, 0) / total) for c in CLASSES}
+
+
+def correlation(x: pd.Series | np.ndarray, y: pd.Series | np.ndarray) -> float:
+    """Pearson correlation over the pairs where both are known (point-biserial for 0/1 y)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    keep = ~(np.isnan(x) | np.isnan(y))
+    if keep.sum() < 3 or x[keep].std() == 0 or y[keep].std() == 0:
+        return float("nan")
+    return float(np.corrcoef(x[keep], y[keep])[0, 1])
+
+
+def retest_agreement(infants: pd.DataFrame) -> float:
+    """Share of infants given the same class by two Strange Situations on the same day."""
+    return float((infants["ssp_class"] == infants["ssp_retest_class"]).mean())
