@@ -102,6 +102,8 @@ class AttachmentModel(Model):
         self.observation_window = (max(0, obs_end - p["observation_days"]), obs_end)
         self._observed_bids = np.zeros(n)
         self._observed_comforts = np.zeros(n)
+        self.bids_total = np.zeros(n)
+        self.comforts_total = np.zeros(n)
         self.ssp: StrangeSituationResult | None = None
 
         self.caregivers = [Caregiver(self, i, str(styles[i])) for i in range(n)]
@@ -154,6 +156,8 @@ class AttachmentModel(Model):
         )
         update_working_model(self.working_model, experience, p["learning_rate"])
 
+        self.bids_total += bids
+        self.comforts_total += care.comforted
         start, end = self.observation_window
         if start <= day < end:
             self._observed_bids += bids
@@ -232,6 +236,7 @@ class AttachmentModel(Model):
             **{k: getattr(first, k) for k in DIMENSIONS},
             "disrupted": self.disruption_day >= 0,
             "observed_sensitivity": self.observed_sensitivity,
+            "comforted_share": self.comforts_total / np.maximum(self.bids_total, 1),
             "reactivity": self.reactivity,
             "soothability": self.soothability,
             **{k: getattr(wm, k) for k in vars(wm)},

@@ -257,24 +257,6 @@ PARAMETERS: dict[str, Parameter] = {
             7.0,
             group="measurement",
         ),
-        Parameter(
-            "secure_anxiety_cutoff",
-            0.5,
-            "anxiety (0-1) below which a person counts as low in anxiety",
-            "0-1",
-            0.0,
-            1.0,
-            group="measurement",
-        ),
-        Parameter(
-            "secure_avoidance_cutoff",
-            0.5,
-            "avoidance (0-1) below which a person counts as low in avoidance",
-            "0-1",
-            0.0,
-            1.0,
-            group="measurement",
-        ),
     ]
 }
 

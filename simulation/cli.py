@@ -1,0 +1,279 @@
+"""The ``attachment-sim`` command: run the model, run experiments, show one Strange Situation."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from simulation.experiment import (
+    ExperimentError,
+    add_experiment_flags,
+    available_experiments,
+    call_run,
+    load_experiment,
+    positive_int,
+    seed_int,
+    write_json,
+    write_table,
+)
+from simulation.parameters import PARAMETERS, ParameterError, parse_assignment, validate
+
+PROG = "attachment-sim"
+
+
+# ------------------------------------------------------------------ run
+def _collect_settings(args: argparse.Namespace) -> dict[str, Any]:
+    settings = dict(parse_assignment(text) for text in args.set or [])
+    if args.dyads is not None:
+        settings["n_dyads"] = args.dyads
+    return validate(settings)
+
+
+def command_run(args: argparse.Namespace) -> int:
+    from simulation.measures import class_shares, correlation, retest_agreement
+    from simulation.runner import run_replicates
+    from simulation.strange_situation import CLASS_NAMES
+
+    params = _collect_settings(args)
+    results = run_replicates(
+        params, runs=args.runs, seed=args.seed, workers=args.workers, progress=not args.quiet
+    )
+    infants = results.infants
+    shares = class_shares(infants).set_index("ssp_class")
+    changed = {k: v for k, v in params.items() if v != PARAMETERS[k].default}
+    print(
+        f"\n{args.runs} run(s) x {params['n_dyads']} dyads, seed {args.seed}, "
+        + (", ".join(f"{k}={v}" for k, v in changed.items()) or "default parameters")
+    )
+    interval = args.runs > 1
+    print(f"{'Strange Situation class':28s}{'share':>7s}" + ("   95% interval" if interval else ""))
+    for cls, row in shares.iterrows():
+        line = f"{cls} {CLASS_NAMES[cls]:26s}{row['share']:7.3f}"
+        if interval:
+            line += f"   [{max(0.0, row['low']):.3f}, {min(1.0, row['high']):.3f}]"
+        print(line)
+    print(
+        f"mean anxiety {infants['anxiety'].mean():.3f}, mean avoidance "
+        f"{infants['avoidance'].mean():.3f} (0-1 scales)\n"
+        f"observed sensitivity - security r = "
+        f"{correlation(infants['observed_sensitivity'], infants['secure']):.3f}; "
+        f"Strange Situation re-test agreement {retest_agreement(infants):.3f}"
+    )
+    if args.out:
+        out = Path(args.out)
+        write_table(infants, out / "infants.csv")
+        write_table(results.timeseries, out / "timeseries.csv")
+        summary = {
+            "runs": args.runs,
+            "seed": args.seed,
+            "parameters": params,
+            "shares": {c: float(shares.loc[c, "share"]) for c in shares.index},
+        }
+        write_json(summary, out / "summary.json")
+        print(f"tables and summary.json written to {out}/")
+    return 0
+
+
+# ------------------------------------------------------------------ experiment
+def command_experiment(args: argparse.Namespace) -> int:
+    module = load_experiment(args.name)
+    call_run(module.run, args)
+    return 0
+
+
+# ------------------------------------------------------------------ ssp
+def _distress_word(level: float) -> str:
+    for limit, word in ((0.25, "calm"), (0.7, "fussing"), (1.4, "crying"), (np.inf, "crying hard")):
+        if level < limit:
+            return word
+    return ""
+
+
+def _reunion_words(scores: dict[str, float]) -> str:
+    words = []
+    if scores["proximity_seeking"] >= 5:
+        words.append("goes straight to the caregiver")
+    elif scores["proximity_seeking"] <= 2.5:
+        words.append("does not approach")
+    if scores["contact_maintaining"] >= 5:
+        words.append("clings once picked up")
+    if scores["resistance"] >= 4:
+        words.append("angrily pushes away while wanting contact")
+    if scores["avoidance"] >= 4:
+        words.append("looks away and ignores the caregiver")
+    if scores["disorganisation"] >= 5:
+        words.append("freezes, approaches with head averted")
+    return "; ".join(words) or "greets the caregiver and settles"
+
+
+def command_ssp(args: argparse.Namespace) -> int:
+    from simulation.caregiving import MIXES
+    from simulation.model import AttachmentModel
+    from simulation.strange_situation import CLASS_NAMES, EPISODES, REUNIONS
+
+    if args.caregiver not in MIXES:
+        raise ParameterError(
+            f"--caregiver {args.caregiver!r} is unknown: allowed {', '.join(MIXES)}"
+        )
+
+    settings = dict(parse_assignment(text) for text in args.set or [])
+    settings.update(n_dyads=1, caregivers=args.caregiver)
+    model = AttachmentModel(rng=args.seed, **validate(settings))
+    while model.running:
+        model.step()
+    ssp, infant = model.ssp, model.infants[0]
+    assert ssp is not None
+    p = model.params
+    traits = model.first_caregiver_traits.row(0)
+    print(
+        f"Strange Situation at 12 months: one infant raised by a '{args.caregiver}' caregiver "
+        f"(seed {args.seed})\n"
+    )
+    print("Caregiver: " + ", ".join(f"{k} {v:.2f}" for k, v in traits.items()))
+    if model.disruption_day[0] >= 0:
+        print(f"  (this caregiver was lost on day {model.disruption_day[0]}; a new one followed)")
+    print(
+        f"Infant: reactivity {infant.reactivity:.2f} (1 = average), "
+        f"soothability {infant.soothability:.2f} (0-1)\n"
+    )
+    print(f"{'Episode (3 minutes each)':34s}{'with the infant':24s}felt distress")
+    for e, (name, present, _) in enumerate(EPISODES):
+        level = ssp.distress[0, e]
+        print(f"{e + 1}. {name:31s}{present:24s}{level:4.2f} {_distress_word(level)}")
+        if e in REUNIONS:
+            r = REUNIONS.index(e)
+            scores = {k: float(v[0, r]) for k, v in ssp.reunion_scores.items()}
+            print(
+                "     ratings: proximity seeking {proximity_seeking:.1f}/7, contact maintaining "
+                "{contact_maintaining:.1f}/7, resistance {resistance:.1f}/7, avoidance "
+                "{avoidance:.1f}/7, disorganisation {disorganisation:.1f}/9".format(**scores)
+            )
+            print(f"     seen: {_reunion_words(scores)}")
+    scores = {k: float(v[0]) for k, v in ssp.scores.items()}
+    cls = str(ssp.attachment_class[0])
+    print(
+        "\nScores (higher of the two reunions): "
+        + ", ".join(f"{k.replace('_', ' ')} {v:.1f}" for k, v in scores.items())
+    )
+    reason = {
+        "D": f"disorganisation {scores['disorganisation']:.1f} >= {p['ssp_d_cutoff']:g}",
+        "A": f"avoidance {scores['avoidance']:.1f} >= {p['ssp_avoidance_cutoff']:g} "
+        "and not below resistance",
+        "C": f"resistance {scores['resistance']:.1f} >= {p['ssp_resistance_cutoff']:g} "
+        "and above avoidance",
+        "B": "neither avoidance nor resistance reaches its cut-off, no disorganisation",
+    }[cls]
+    extra = f" (best-fitting organised class {ssp.organised_class[0]})" if cls == "D" else ""
+    print(f"Class: {cls} {CLASS_NAMES[cls]}{extra}: {reason}.")
+    wm = infant.working_model
+    print(
+        "\nWhat the infant had learned (the coder never sees this): "
+        + ", ".join(f"{k.replace('_', ' ')} {v:.2f}" for k, v in wm.items())
+        + f"; anxiety {infant.anxiety:.2f}, avoidance {infant.avoidance:.2f}"
+    )
+    return 0
+
+
+# ------------------------------------------------------------------ params
+def parameter_table() -> str:
+    """The parameter table in Markdown (the README's copy is generated from this)."""
+    lines = ["| name | default | allowed | unit | meaning |", "|---|---|---|---|---|"]
+    for p in PARAMETERS.values():
+        allowed = (
+            ", ".join(p.choices)
+            if p.choices
+            else f"{p.low:g} - {p.high:g}" + (" or none" if p.optional else "")
+        )
+        default = "none" if p.default is None else p.default
+        lines.append(f"| `{p.name}` | {default} | {allowed} | {p.unit} | {p.meaning} |")
+    return "\n".join(lines)
+
+
+def command_params(args: argparse.Namespace) -> int:
+    print(parameter_table())
+    return 0
+
+
+# ------------------------------------------------------------------ parser
+def build_parser() -> argparse.ArgumentParser:
+    from simulation.caregiving import MIXES
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Agent-based simulation of how attachment develops.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser(
+        "run",
+        help="run the model (or R replicates) and print class shares",
+        description="Run the model through the first year and print the Strange Situation "
+        "class shares (with 95%% intervals when --runs > 1).",
+    )
+    run.add_argument("--dyads", type=positive_int, help="number of caregiver-infant pairs")
+    run.add_argument("--seed", type=seed_int, default=0, help="random seed (default 0)")
+    run.add_argument(
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="set any model parameter (repeatable); see 'attachment-sim params'",
+    )
+    run.add_argument("--runs", type=positive_int, default=1, help="replicates (default 1)")
+    run.add_argument("--workers", type=positive_int, default=1, help="worker processes")
+    run.add_argument("--out", type=Path, help="also write the tables and summary.json here")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(func=command_run)
+
+    exp = sub.add_parser(
+        "experiment",
+        help="run an experiment script from experiments/ (or a path to one)",
+        description="Run experiments/NAME.py (or a script given by path) and write its tables, "
+        "figures and summary.json. Available: " + ", ".join(available_experiments()),
+    )
+    exp.add_argument("name", metavar="NAME-or-PATH", help="experiment name or script path")
+    add_experiment_flags(exp)
+    exp.set_defaults(func=command_experiment)
+
+    ssp = sub.add_parser(
+        "ssp",
+        help="show one infant's Strange Situation, episode by episode",
+        description="Raise one infant for a year with the chosen caregiving, then print its "
+        "Strange Situation episode by episode, with scores and class.",
+    )
+    ssp.add_argument(
+        "--caregiver",
+        default="consistent",
+        help=f"caregiver preset or mix: {', '.join(MIXES)} (default consistent)",
+    )
+    ssp.add_argument("--seed", type=seed_int, default=0, help="random seed (default 0)")
+    ssp.add_argument("--set", action="append", metavar="NAME=VALUE", help="set a model parameter")
+    ssp.set_defaults(func=command_ssp)
+
+    params = sub.add_parser(
+        "params",
+        help="print every model parameter with default, range, unit and meaning",
+        description="Print the parameter table (Markdown).",
+    )
+    params.set_defaults(func=command_params)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (ParameterError, ExperimentError, ValueError) as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"\n{PROG}: interrupted; nothing half-written was kept.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
