@@ -30,7 +30,7 @@ PRESETS: dict[str, dict[str, float]] = {
     ),
     # a source of comfort and of fear at once (abuse, frightened/frightening behaviour)
     "frightening": dict(
-        sensitivity=0.55, consistency=0.5, rejection=0.3, fear=0.05, neglect=0.0, disruption=0.0
+        sensitivity=0.55, consistency=0.5, rejection=0.3, fear=0.004, neglect=0.0, disruption=0.0
     ),
 }
 
@@ -80,14 +80,14 @@ def _logistic(x: np.ndarray) -> np.ndarray:
 # poverty samples: lower, less consistent sensitivity, more rejection, fear, neglect and loss.
 _MIX_SPEC: dict[str, dict[str, float]] = {
     "normative": dict(
-        sens_mu=0.6, sens_sd=0.45, cons_mu=0.3, cons_sd=0.9, rej_mu=-0.2, rej_sd=0.7,
-        fear_share=0.25, fear_lo=0.005, fear_hi=0.06,
+        sens_mu=0.6, sens_sd=0.45, cons_mu=0.2, cons_sd=0.9, rej_mu=0.0, rej_sd=0.7,
+        fear_share=0.17, fear_lo=0.0005, fear_hi=0.006,
         neglect_share=0.04, neglect_lo=0.1, neglect_hi=0.4,
         disruption=0.04,
     ),
     "high_risk": dict(
         sens_mu=-0.1, sens_sd=0.7, cons_mu=0.0, cons_sd=0.8, rej_mu=-0.2, rej_sd=0.8,
-        fear_share=0.4, fear_lo=0.005, fear_hi=0.08,
+        fear_share=0.4, fear_lo=0.001, fear_hi=0.01,
         neglect_share=0.2, neglect_lo=0.1, neglect_hi=0.5,
         disruption=0.15,
     ),

@@ -21,7 +21,7 @@ SELF_VALUE_FRIGHTENED = 0.1
 # solution"): one frightening episode weighs as much as FEAR_GAIN ordinary bids, while each
 # soothing episode extinguishes only EXTINCTION of that.
 FEAR_GAIN = 40.0
-EXTINCTION = 2.5
+EXTINCTION = 0.2
 
 
 @dataclass

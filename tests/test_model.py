@@ -1,0 +1,85 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulation.agents import Caregiver, Infant
+from simulation.model import AttachmentModel
+from tests.conftest import run_model
+
+
+def test_a_year_of_days_ends_in_a_strange_situation(default_model):
+    m = default_model
+    assert m.time == 365 and not m.running
+    assert m.ssp is not None and set(m.ssp.attachment_class) <= set("ABCD")
+    series = m.datacollector.get_model_vars_dataframe()
+    assert list(series["day"]) == list(range(366))
+    assert series["other_model"].iloc[0] == 0.5  # newborn prior before any experience
+
+
+def test_agents_are_mesa_agents_reading_their_rows(default_model):
+    m = default_model
+    assert len(m.agents_by_type[Infant]) == m.n_dyads
+    infant = m.infants[7]
+    assert infant.working_model["other_model"] == m.working_model.other_model[7]
+    assert infant.attachment_class == m.ssp.attachment_class[7]
+    assert isinstance(infant.caregiver, Caregiver)
+    assert 0 <= infant.anxiety <= 1 and 0 <= infant.avoidance <= 1
+    table = m.infant_table()
+    assert table["anxiety"][7] == pytest.approx(infant.anxiety)
+
+
+def test_same_seed_same_results_other_seed_other_results():
+    a = pd.DataFrame(run_model(seed=5, n_dyads=30).infant_table())
+    b = pd.DataFrame(run_model(seed=5, n_dyads=30).infant_table())
+    c = pd.DataFrame(run_model(seed=6, n_dyads=30).infant_table())
+    pd.testing.assert_frame_equal(a, b)
+    assert not a["other_model"].equals(c["other_model"])
+
+
+def test_a_set_dimension_overrides_the_mix_for_every_caregiver():
+    m = AttachmentModel(rng=1, n_dyads=50, sensitivity=0.3, caregivers="normative")
+    assert (m.caregiver_traits.sensitivity == 0.3).all()
+    assert m.caregiver_traits.rejection.std() > 0  # the other dimensions still come from the mix
+
+
+def test_losing_the_caregiver_brings_a_new_one():
+    m = run_model(seed=2, n_dyads=20, caregivers="consistent", disruption=1.0, days=200)
+    assert (m.disruption_day >= 0).all()
+    assert all(i.lost_caregiver is not None for i in m.infants)
+    assert all(i.caregiver is not i.lost_caregiver for i in m.infants)
+    assert all(i.lost_caregiver not in m.agents for i in m.infants)  # removed from the model
+    assert len(m.agents_by_type[Caregiver]) == 20
+
+
+@pytest.mark.parametrize(
+    "route", [{"fear": 0.05}, {"neglect": 0.5}, {"disruption": 1.0}], ids=["abuse", "neglect", "loss"]
+)
+def test_each_route_named_in_the_seed_produces_disorganisation(route):
+    """The seed names abuse, severe neglect and family disruption as routes to disorganisation."""
+    baseline = run_model(seed=3, n_dyads=300, caregivers="consistent")
+    exposed = run_model(seed=3, n_dyads=300, caregivers="consistent", **route)
+    d_base = (baseline.ssp.attachment_class == "D").mean()
+    d_exposed = (exposed.ssp.attachment_class == "D").mean()
+    assert d_base < 0.03
+    assert d_exposed > 0.15
+    assert exposed.working_model.alarm.mean() > 3 * baseline.working_model.alarm.mean()
+
+
+def test_observed_sensitivity_is_a_noisy_measure_of_the_true_one():
+    m = run_model(seed=4, n_dyads=400)
+    observed = m.observed_sensitivity
+    true = m.first_caregiver_traits.sensitivity
+    known = ~np.isnan(observed)
+    assert known.mean() > 0.95
+    assert ((observed[known] >= 0) & (observed[known] <= 1)).all()
+    r = np.corrcoef(observed[known], true[known])[0, 1]
+    assert 0.3 < r < 0.95  # related to the truth, with the error of a few home-visit days
+    start, end = m.observation_window
+    assert end - start == m.params["observation_days"]
+
+
+def test_classes_are_not_read_off_the_caregiver_type():
+    """Infants of identical caregivers end in different classes: the class emerges per infant."""
+    m = run_model(seed=8, n_dyads=300, caregivers="rejecting")
+    classes = set(m.ssp.attachment_class)
+    assert len(classes) >= 2

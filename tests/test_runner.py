@@ -1,0 +1,40 @@
+import pandas as pd
+
+from simulation.runner import run_many, run_replicates, run_seed
+from tests.conftest import run_model
+
+
+def test_run_seeds_depend_on_master_label_and_replicate_only():
+    assert run_seed(1, "normative", 0) == run_seed(1, "normative", 0)
+    assert len({run_seed(1, "normative", r) for r in range(50)}) == 50
+    assert run_seed(1, "normative", 0) != run_seed(1, "rejecting", 0)
+    assert run_seed(1, "normative", 0) != run_seed(2, "normative", 0)
+
+
+def test_one_and_two_workers_give_identical_tables():
+    pops = {"normative": {"n_dyads": 20, "days": 60}, "rejecting": {"n_dyads": 20, "days": 60, "caregivers": "rejecting"}}
+    one = run_many(pops, runs=4, seed=9, workers=1, progress=False)
+    two = run_many(pops, runs=4, seed=9, workers=2, progress=False)
+    pd.testing.assert_frame_equal(one.infants, two.infants)
+    pd.testing.assert_frame_equal(one.timeseries, two.timeseries)
+    assert list(one.infants.groupby(["population", "run"], sort=False).size().index) == [
+        (p, r) for p in pops for r in range(4)
+    ]
+
+
+def test_a_population_gives_the_same_runs_whatever_else_is_in_the_experiment():
+    alone = run_many({"normative": {"n_dyads": 10, "days": 40}}, runs=2, seed=3, progress=False)
+    mixed = run_many(
+        {"other": {"n_dyads": 10, "days": 40}, "normative": {"n_dyads": 10, "days": 40}},
+        runs=2, seed=3, progress=False,
+    )
+    part = mixed.infants[mixed.infants["population"] == "normative"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(alone.infants, part)
+
+
+def test_a_single_run_equals_the_model_with_that_seed():
+    res = run_replicates({"n_dyads": 15, "days": 90}, runs=1, seed=42, progress=False)
+    model = run_model(seed=42, n_dyads=15, days=90)
+    assert (res.infants["seed"] == 42).all()
+    assert list(res.infants["other_model"]) == list(model.working_model.other_model)
+    assert "ssp_retest_class" in res.infants
