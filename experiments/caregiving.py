@@ -46,7 +46,7 @@ def run(
     overwrite: bool = False,
     progress: bool = True,
 ) -> dict:
-    """Run the experiment, write tables, figures and summary.json into ``out``; return the summary."""
+    """Run the experiment; write tables, figures and summary.json into ``out``."""
     out = Path(out)
     populations = {k: {**v, "n_dyads": DYADS} for k, v in POPULATIONS.items()}
     config = {
@@ -77,7 +77,9 @@ def run(
         },
         "normative_population": shares_dict(normative),
         "high_risk_population": shares_dict(infants[infants["population"] == "high_risk"]),
-        "sensitivity_security_r": correlation(normative["observed_sensitivity"], normative["secure"]),
+        "sensitivity_security_r": correlation(
+            normative["observed_sensitivity"], normative["secure"]
+        ),
         "true_sensitivity_security_r": correlation(normative["sensitivity"], normative["secure"]),
         "ssp_retest_agreement": retest_agreement(infants),
     }

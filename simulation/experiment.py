@@ -41,7 +41,9 @@ def experiment_dirs() -> list[Path]:
 
 
 def available_experiments() -> list[str]:
-    names = {p.stem for d in experiment_dirs() for p in d.glob("*.py") if not p.stem.startswith("_")}
+    names = {
+        p.stem for d in experiment_dirs() for p in d.glob("*.py") if not p.stem.startswith("_")
+    }
     return sorted(names - {"benchmark"})
 
 
@@ -99,7 +101,9 @@ def add_experiment_flags(parser: argparse.ArgumentParser) -> None:
     """The flags every experiment takes (defaults come from the script's run())."""
     parser.add_argument("--runs", type=positive_int, help="replicates per population")
     parser.add_argument("--workers", type=positive_int, help="parallel worker processes")
-    parser.add_argument("--seed", type=seed_int, help="master seed; every run's seed derives from it")
+    parser.add_argument(
+        "--seed", type=seed_int, help="master seed; every run's seed derives from it"
+    )
     parser.add_argument("--out", type=Path, help="results folder (default: results/NAME)")
     parser.add_argument(
         "--overwrite", action="store_true", help="replace a folder holding another experiment"

@@ -57,8 +57,9 @@ def save_figure(fig: plt.Figure, folder: Path, name: str) -> list[Path]:
         target = folder / f"{name}.{ext}"
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=f".{ext}")
         os.close(fd)
-        fig.savefig(tmp, format=ext, bbox_inches="tight", metadata={"Date": None}
-                    if ext == "svg" else None)
+        fig.savefig(
+            tmp, format=ext, bbox_inches="tight", metadata={"Date": None} if ext == "svg" else None
+        )
         os.replace(tmp, target)
         paths.append(target)
     plt.close(fig)
@@ -111,16 +112,19 @@ def anxiety_avoidance_figure(infants: pd.DataFrame, order: list[str], per_group:
         )
     ax.axvline(0.5, color="grey", lw=0.8, ls="--")
     ax.axhline(0.5, color="grey", lw=0.8, ls="--")
-    for x, y, text in [(0.25, 0.03, "low anxiety, low avoidance"), (0.75, 0.03, "avoidant"),
-                       (0.25, 0.95, "anxious"), (0.75, 0.95, "anxious and avoidant")]:
+    for x, y, text in [
+        (0.25, 0.03, "low anxiety, low avoidance"),
+        (0.75, 0.03, "avoidant"),
+        (0.25, 0.95, "anxious"),
+        (0.75, 0.95, "anxious and avoidant"),
+    ]:
         ax.text(x, y, text, ha="center", fontsize=9, color="grey")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel("Avoidance (0-1)")
     ax.set_ylabel("Anxiety (0-1)")
     ax.set_title("Infants' anxiety and avoidance at 12 months")
-    ax.legend(frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1, 0.5),
-              markerscale=2)
+    ax.legend(frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1, 0.5), markerscale=2)
     return fig
 
 
@@ -132,8 +136,9 @@ def learning_curves_figure(timeseries: pd.DataFrame, order: list[str], column: s
         by_day = rows.groupby("day")[column]
         mean, low, high = by_day.mean(), by_day.quantile(0.025), by_day.quantile(0.975)
         colour = POPULATION_COLOURS.get(group, "grey")
-        ax.plot(mean.index / 30.44, mean, color=colour, lw=2,
-                label=POPULATION_LABELS.get(group, group))
+        ax.plot(
+            mean.index / 30.44, mean, color=colour, lw=2, label=POPULATION_LABELS.get(group, group)
+        )
         ax.fill_between(mean.index / 30.44, low, high, color=colour, alpha=0.18, lw=0)
     ax.set_xlabel("Age (months)")
     ax.set_ylabel("Mean model of others (expected availability)")

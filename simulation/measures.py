@@ -31,8 +31,14 @@ def class_shares(infants: pd.DataFrame, by: str = "population") -> pd.DataFrame:
             mean = float(values.mean())
             half = Z95 * float(values.std(ddof=1)) / np.sqrt(n) if n > 1 else np.nan
             rows.append(
-                dict(group=group, ssp_class=cls, share=mean, low=mean - half, high=mean + half,
-                     runs=n)
+                dict(
+                    group=group,
+                    ssp_class=cls,
+                    share=mean,
+                    low=mean - half,
+                    high=mean + half,
+                    runs=n,
+                )
             )
     return pd.DataFrame(rows)
 

@@ -94,9 +94,7 @@ class AttachmentModel(Model):
         self.in_neglect = np.zeros(n, dtype=bool)
         # a loss of the caregiver happens on one day of the year (never in the last month)
         lost = self.rng.random(n) < traits.disruption
-        self.disruption_day = np.where(
-            lost, self.rng.integers(30, max(31, self.days - 30), n), -1
-        )
+        self.disruption_day = np.where(lost, self.rng.integers(30, max(31, self.days - 30), n), -1)
         self.figure_absent_until = np.full(n, -1)
         obs_end = round(OBSERVATION_AGE_SHARE * self.days)
         self.observation_window = (max(0, obs_end - p["observation_days"]), obs_end)
@@ -176,11 +174,19 @@ class AttachmentModel(Model):
         """Record today's population means (one pass over the working models)."""
         wm = self.working_model
         columns = np.stack(
-            [wm.other_model, wm.self_model, wm.uncertainty, wm.suppression, wm.alarm,
-             anxiety(wm), avoidance(wm)]
+            [
+                wm.other_model,
+                wm.self_model,
+                wm.uncertainty,
+                wm.suppression,
+                wm.alarm,
+                anxiety(wm),
+                avoidance(wm),
+            ]
         )
-        self.means = dict(zip(DAILY_MEANS, (columns.sum(axis=1) / self.n_dyads).tolist(),
-                              strict=True))
+        self.means = dict(
+            zip(DAILY_MEANS, (columns.sum(axis=1) / self.n_dyads).tolist(), strict=True)
+        )
         self.datacollector.collect(self)
 
     def _handle_losses(self, day: int) -> None:

@@ -85,7 +85,7 @@ PARAMETERS: dict[str, Parameter] = {
         Parameter(
             "spectrum",
             0.5,
-            "with caregivers=spectrum: 0 consistent, 0.5 inconsistent, 1 rejecting (linear between)",
+            "with caregivers=spectrum: 0 consistent, 0.5 inconsistent, 1 rejecting",
             "0-1",
             0.0,
             1.0,
@@ -268,9 +268,7 @@ def validate(values: dict[str, Any] | None = None, **overrides: Any) -> dict[str
     given = {**(values or {}), **overrides}
     unknown = [name for name in given if name not in PARAMETERS]
     if unknown:
-        raise ParameterError(
-            f"unknown parameter '{unknown[0]}': allowed {', '.join(PARAMETERS)}"
-        )
+        raise ParameterError(f"unknown parameter '{unknown[0]}': allowed {', '.join(PARAMETERS)}")
     checked = dict(DEFAULTS)
     for name, value in given.items():
         checked[name] = PARAMETERS[name].check(value)

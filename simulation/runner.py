@@ -57,7 +57,9 @@ def simulate(spec: RunSpec) -> tuple[dict[str, np.ndarray], dict[str, list]]:
     table = model.infant_table()
     # The Strange Situation again on the same infants, same day, with independent noise:
     # agreement between the two classes measures the procedure's own reliability.
-    retest_rng = np.random.default_rng(np.random.SeedSequence(spec.seed, spawn_key=(RETEST_STREAM,)))
+    retest_rng = np.random.default_rng(
+        np.random.SeedSequence(spec.seed, spawn_key=(RETEST_STREAM,))
+    )
     table["ssp_retest_class"] = model.run_strange_situation(retest_rng).attachment_class
     series = model.datacollector.get_model_vars_dataframe().to_dict(orient="list")
     return table, series

@@ -103,9 +103,7 @@ def strange_situation(
             resist = hyper * activation * (2.0 - soothability)
             disorganised = alarm * (0.6 + 0.4 * activation)
             reunion["proximity_seeking"][:, r] = _rate(approach + jitter["proximity_seeking"], 7)
-            reunion["contact_maintaining"][:, r] = _rate(
-                contact + jitter["contact_maintaining"], 7
-            )
+            reunion["contact_maintaining"][:, r] = _rate(contact + jitter["contact_maintaining"], 7)
             reunion["resistance"][:, r] = _rate(resist + jitter["resistance"], 7)
             reunion["avoidance"][:, r] = _rate(deact + jitter["avoidance"], 7)
             reunion["disorganisation"][:, r] = _rate(disorganised + jitter["disorganisation"], 9)

@@ -136,7 +136,7 @@ def strategy(wm: WorkingModel) -> Strategy:
 
 
 def bid_intensity(s: Strategy) -> np.ndarray:
-    """How loudly distress is signalled (1 = ordinary): hyperactivation amplifies, deactivation mutes."""
+    """How loudly distress is signalled (1 = ordinary): hyperactivation amplifies it."""
     return (1.0 + 1.5 * s.hyperactivation) * (1.0 - 0.6 * s.deactivation)
 
 
@@ -146,7 +146,7 @@ def anxiety(wm: WorkingModel) -> np.ndarray:
 
 
 def avoidance(wm: WorkingModel) -> np.ndarray:
-    """Attachment avoidance in [0, 1]: a negative model of others and learned suppression of bids."""
+    """Attachment avoidance in [0, 1]: a negative model of others and learned suppression."""
     return 0.5 * (1.0 - wm.other_model) + 0.5 * wm.suppression
 
 

@@ -24,8 +24,12 @@ def traits_of(n=1, **values):
 def test_availability_keeps_its_mean_but_swings_when_inconsistent():
     rng = np.random.default_rng(1)
     days = 20_000
-    steady = daily_availability(traits_of(days, sensitivity=0.5, consistency=1.0), np.zeros(days, bool), rng)
-    swinging = daily_availability(traits_of(days, sensitivity=0.5, consistency=0.0), np.zeros(days, bool), rng)
+    steady = daily_availability(
+        traits_of(days, sensitivity=0.5, consistency=1.0), np.zeros(days, bool), rng
+    )
+    swinging = daily_availability(
+        traits_of(days, sensitivity=0.5, consistency=0.0), np.zeros(days, bool), rng
+    )
     assert steady.mean() == pytest.approx(0.5)
     assert swinging.mean() == pytest.approx(0.5, abs=0.02)  # same long-run sensitivity
     assert steady.std() == 0 and swinging.std() > 0.45  # all-or-nothing days
@@ -85,7 +89,11 @@ def test_presets_and_spectrum():
     assert spectrum_preset(0.5) == pytest.approx(PRESETS["inconsistent"])
     assert spectrum_preset(1.0) == pytest.approx(PRESETS["rejecting"])
     middle = spectrum_preset(0.75)
-    assert PRESETS["rejecting"]["rejection"] > middle["rejection"] > PRESETS["inconsistent"]["rejection"]
+    assert (
+        PRESETS["rejecting"]["rejection"]
+        > middle["rejection"]
+        > PRESETS["inconsistent"]["rejection"]
+    )
 
 
 def test_mixes_vary_continuously_and_partly_together():

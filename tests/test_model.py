@@ -52,7 +52,9 @@ def test_losing_the_caregiver_brings_a_new_one():
 
 
 @pytest.mark.parametrize(
-    "route", [{"fear": 0.05}, {"neglect": 0.5}, {"disruption": 1.0}], ids=["abuse", "neglect", "loss"]
+    "route",
+    [{"fear": 0.05}, {"neglect": 0.5}, {"disruption": 1.0}],
+    ids=["abuse", "neglect", "loss"],
 )
 def test_each_route_named_in_the_seed_produces_disorganisation(route):
     """The seed names abuse, severe neglect and family disruption as routes to disorganisation."""

@@ -18,7 +18,10 @@ def test_defaults_are_valid_and_complete():
 @pytest.mark.parametrize(
     ("values", "fragment"),
     [
-        ({"sensitivity": 1.5}, "parameter 'sensitivity' = 1.5 is out of range: allowed a number from 0 to 1"),
+        (
+            {"sensitivity": 1.5},
+            "parameter 'sensitivity' = 1.5 is out of range: allowed a number from 0 to 1",
+        ),
         ({"n_dyads": 0}, "'n_dyads' = 0 is out of range"),
         ({"n_dyads": 2.5}, "'n_dyads' = 2.5 is not a number: allowed an integer"),
         ({"learning_rate": "fast"}, "'learning_rate' = 'fast' is not a number"),

@@ -12,7 +12,10 @@ def test_run_seeds_depend_on_master_label_and_replicate_only():
 
 
 def test_one_and_two_workers_give_identical_tables():
-    pops = {"normative": {"n_dyads": 20, "days": 60}, "rejecting": {"n_dyads": 20, "days": 60, "caregivers": "rejecting"}}
+    pops = {
+        "normative": {"n_dyads": 20, "days": 60},
+        "rejecting": {"n_dyads": 20, "days": 60, "caregivers": "rejecting"},
+    }
     one = run_many(pops, runs=4, seed=9, workers=1, progress=False)
     two = run_many(pops, runs=4, seed=9, workers=2, progress=False)
     pd.testing.assert_frame_equal(one.infants, two.infants)
@@ -26,7 +29,9 @@ def test_a_population_gives_the_same_runs_whatever_else_is_in_the_experiment():
     alone = run_many({"normative": {"n_dyads": 10, "days": 40}}, runs=2, seed=3, progress=False)
     mixed = run_many(
         {"other": {"n_dyads": 10, "days": 40}, "normative": {"n_dyads": 10, "days": 40}},
-        runs=2, seed=3, progress=False,
+        runs=2,
+        seed=3,
+        progress=False,
     )
     part = mixed.infants[mixed.infants["population"] == "normative"].reset_index(drop=True)
     pd.testing.assert_frame_equal(alone.infants, part)

@@ -72,7 +72,9 @@ def test_constructed_working_models_give_their_class(model, expected):
 def test_distress_carries_over_and_reunions_settle_secure_infants():
     n = 200
     secure = _infants(n, self_model=0.9, other_model=0.85, uncertainty=0.2)
-    result = strange_situation(secure, np.ones(n), np.full(n, 0.8), np.random.default_rng(1), noise=0)
+    result = strange_situation(
+        secure, np.ones(n), np.full(n, 0.8), np.random.default_rng(1), noise=0
+    )
     d = result.distress.mean(axis=0)
     assert d[3] > d[2] > d[1]  # the first separation is more distressing than the stranger
     assert d[5] > d[4]  # being alone after the reunion builds on what was left

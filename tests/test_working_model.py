@@ -127,8 +127,14 @@ def test_anxiety_and_avoidance_scores():
 def test_distress_accumulates_faster_without_a_present_figure():
     load_absent = load_present = np.zeros(1)
     for _ in range(5):
-        load_absent = unregulated_load(load_absent, np.array([6]), np.array([0]), np.ones(1), np.array([False]))
-        load_present = unregulated_load(load_present, np.array([6]), np.array([0]), np.ones(1), np.array([True]))
+        load_absent = unregulated_load(
+            load_absent, np.array([6]), np.array([0]), np.ones(1), np.array([False])
+        )
+        load_present = unregulated_load(
+            load_present, np.array([6]), np.array([0]), np.ones(1), np.array([True])
+        )
     assert load_absent[0] > 15 > load_present[0]
-    soothed = unregulated_load(load_absent, np.array([0]), np.array([3]), np.ones(1), np.array([True]))
+    soothed = unregulated_load(
+        load_absent, np.array([0]), np.array([3]), np.ones(1), np.array([True])
+    )
     assert soothed[0] < load_absent[0] / 4
