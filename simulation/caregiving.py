@@ -147,8 +147,9 @@ def draw_caregivers(
 def nearest_style(traits: CaregiverTraits) -> np.ndarray:
     """Name of the preset each caregiver most resembles (for colouring, never for classifying)."""
     names = list(PRESETS)
-    # fear and neglect are rare but decisive, so they are weighted up.
-    weights = np.array([1.0, 1.0, 1.0, 15.0, 3.0, 0.0])
+    # Fear is measured against the frightening preset's rate (rare but decisive), neglect is
+    # weighted up likewise; disruption is an event, not a style.
+    weights = np.array([1.0, 1.0, 1.0, 1.0 / PRESETS["frightening"]["fear"], 3.0, 0.0])
     own = np.stack([getattr(traits, k) for k in DIMENSIONS], axis=1)
     ref = np.array([[PRESETS[p][k] for k in DIMENSIONS] for p in names])
     distance = (((own[:, None, :] - ref[None, :, :]) * weights) ** 2).sum(axis=2)
@@ -173,7 +174,8 @@ def neglect_transition(
     in_spell: np.ndarray, neglect: np.ndarray, spell_days: float, rng: np.random.Generator
 ) -> np.ndarray:
     """Advance the two-state neglect process one day; the long-run share of spell days = neglect."""
-    if not neglect.any():  # no neglectful caregiver: nothing to draw
+    in_spell = in_spell & (neglect > 0)  # only a neglectful caregiver can be in a spell
+    if not neglect.any():  # nothing to draw
         return in_spell
     leave = 1.0 / spell_days
     enter = np.where(neglect > 0, neglect / (spell_days * np.maximum(1.0 - neglect, 1e-9)), 0.0)

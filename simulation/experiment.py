@@ -173,12 +173,20 @@ def prepare_folder(out: Path, config: dict[str, Any], overwrite: bool = False) -
     return False
 
 
-def _atomic(path: Path, write: Callable[[str], None]) -> Path:
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write(path: Path, write: Callable[[str], None]) -> Path:
+    """Write ``path`` through a temporary file renamed into place: readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; results are for sharing
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -187,12 +195,23 @@ def _atomic(path: Path, write: Callable[[str], None]) -> Path:
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> Path:
-    return _atomic(path, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.6g"))
+    return atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.6g"))
+
+
+def _json_safe(data: Any) -> Any:
+    """NaN (an undefined correlation) becomes null, so the file is strict JSON."""
+    if isinstance(data, dict):
+        return {k: _json_safe(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_json_safe(v) for v in data]
+    if isinstance(data, float) and data != data:
+        return None
+    return data
 
 
 def write_json(data: Any, path: Path) -> Path:
-    text = json.dumps(data, indent=2, sort_keys=False) + "\n"
-    return _atomic(path, lambda tmp: Path(tmp).write_text(text))
+    text = json.dumps(_json_safe(data), indent=2, allow_nan=False) + "\n"
+    return atomic_write(path, lambda tmp: Path(tmp).write_text(text))
 
 
 def read_summary(out: Path) -> dict[str, Any]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -13,6 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from simulation.experiment import atomic_write  # noqa: E402
 from simulation.strange_situation import CLASS_NAMES, CLASSES  # noqa: E402
 
 # Okabe-Ito colours. Each caregiver preset shares the colour of the class it mainly produces.
@@ -51,17 +50,17 @@ plt.rcParams.update(
 
 def save_figure(fig: plt.Figure, folder: Path, name: str) -> list[Path]:
     """Save ``fig`` as PNG and SVG atomically (a reader never sees a half-written file)."""
-    folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for ext in ("png", "svg"):
-        target = folder / f"{name}.{ext}"
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=f".{ext}")
-        os.close(fd)
-        fig.savefig(
-            tmp, format=ext, bbox_inches="tight", metadata={"Date": None} if ext == "svg" else None
+        metadata = {"Date": None} if ext == "svg" else None  # identical files for identical data
+        paths.append(
+            atomic_write(
+                folder / f"{name}.{ext}",
+                lambda tmp, ext=ext, metadata=metadata: fig.savefig(
+                    tmp, format=ext, bbox_inches="tight", metadata=metadata
+                ),
+            )
         )
-        os.replace(tmp, target)
-        paths.append(target)
     plt.close(fig)
     return paths
 

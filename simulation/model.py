@@ -69,10 +69,7 @@ class AttachmentModel(Model):
         self.n_dyads = n
         self.days = p["days"]
 
-        traits = draw_caregivers(p["caregivers"], n, self.rng, p["spectrum"])
-        for name in DIMENSIONS:  # a dimension set explicitly overrides the mix for everyone
-            if p[name] is not None:
-                getattr(traits, name)[:] = p[name]
+        traits = self.draw_caregivers(n)
         self.caregiver_traits: CaregiverTraits = traits
         self.first_caregiver_traits = CaregiverTraits(
             **{k: getattr(traits, k).copy() for k in DIMENSIONS}
@@ -92,9 +89,12 @@ class AttachmentModel(Model):
         self.working_model = WorkingModel.newborn(n)
         self.load = np.zeros(n)
         self.in_neglect = np.zeros(n, dtype=bool)
-        # a loss of the caregiver happens on one day of the year (never in the last month)
+        # A loss happens on one day, early enough that the new caregiver has arrived a month
+        # before the Strange Situation (in a short run, as early as the run allows).
         lost = self.rng.random(n) < traits.disruption
-        self.disruption_day = np.where(lost, self.rng.integers(30, max(31, self.days - 30), n), -1)
+        first = min(30, self.days // 4)
+        last = max(first + 1, self.days - 30 - round(p["disruption_gap_days"]))
+        self.disruption_day = np.where(lost, self.rng.integers(first, last, n), -1)
         self.figure_absent_until = np.full(n, -1)
         obs_end = round(OBSERVATION_AGE_SHARE * self.days)
         self.observation_window = (max(0, obs_end - p["observation_days"]), obs_end)
@@ -194,20 +194,29 @@ class AttachmentModel(Model):
         lost = np.flatnonzero(self.disruption_day == day)
         if len(lost):
             self.figure_absent_until[lost] = day + round(self.params["disruption_gap_days"])
+            self.in_neglect[lost] = False  # a neglect spell ends with the caregiver who neglected
             for i in lost:
                 infant = self.infants[i]
                 infant.lost_caregiver = infant.caregiver
                 infant.caregiver.remove()
         arriving = np.flatnonzero(self.figure_absent_until == day)
         if len(arriving):
-            mix = self.params["caregivers"]
-            new = draw_caregivers(mix, len(arriving), self.rng, self.params["spectrum"])
-            new.disruption[:] = 0.0
+            new = self.draw_caregivers(len(arriving))
+            new.disruption[:] = 0.0  # the year holds at most one loss
             self.caregiver_traits.replace_rows(arriving, new)
             for i in arriving:
                 caregiver = Caregiver(self, int(i), str(self.caregiver_style[i]))
                 self.caregivers[i] = caregiver
                 self.infants[i].caregiver = caregiver
+
+    def draw_caregivers(self, n: int) -> CaregiverTraits:
+        """Caregivers from the population; a dimension set explicitly holds for every one."""
+        p = self.params
+        traits = draw_caregivers(p["caregivers"], n, self.rng, p["spectrum"])
+        for name in DIMENSIONS:
+            if p[name] is not None:
+                getattr(traits, name)[:] = p[name]
+        return traits
 
     # ------------------------------------------------------------------ measures
     def run_strange_situation(self, rng: np.random.Generator) -> StrangeSituationResult:
@@ -242,7 +251,9 @@ class AttachmentModel(Model):
             **{k: getattr(first, k) for k in DIMENSIONS},
             "disrupted": self.disruption_day >= 0,
             "observed_sensitivity": self.observed_sensitivity,
-            "comforted_share": self.comforts_total / np.maximum(self.bids_total, 1),
+            "comforted_share": np.where(
+                self.bids_total > 0, self.comforts_total / np.maximum(self.bids_total, 1), np.nan
+            ),
             "reactivity": self.reactivity,
             "soothability": self.soothability,
             **{k: getattr(wm, k) for k in vars(wm)},

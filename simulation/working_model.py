@@ -107,7 +107,7 @@ def update_working_model(wm: WorkingModel, exp: Experience, rate: float | np.nda
     # alarm: fast fear learning from fright and overwhelm, slow extinction through soothing
     frights = exp.frightened + exp.overwhelmed
     wm.alarm += (1.0 - wm.alarm) * (1.0 - (1.0 - np.minimum(FEAR_GAIN * rate, 1.0)) ** frights)
-    wm.alarm *= (1.0 - EXTINCTION * rate) ** exp.soothed
+    wm.alarm *= (1.0 - np.minimum(EXTINCTION * rate, 1.0)) ** exp.soothed
 
 
 @dataclass

@@ -117,3 +117,15 @@ def test_mixes_vary_continuously_and_partly_together():
 def test_unknown_mix():
     with pytest.raises(ValueError, match="unknown caregiver mix 'kind'"):
         draw_caregivers("kind", 3, np.random.default_rng(0))
+
+
+def test_a_spell_cannot_outlast_the_neglectful_caregiver():
+    rng = np.random.default_rng(7)
+    assert not neglect_transition(np.array([True]), np.array([0.0]), 10.0, rng)[0]
+
+
+def test_style_labels_do_not_call_fearless_caregivers_frightening():
+    t = draw_caregivers("normative", 3000, np.random.default_rng(8))
+    labels = nearest_style(t)
+    assert not (labels[t.fear == 0] == "frightening").any()
+    assert (labels[t.fear >= PRESETS["frightening"]["fear"]] == "frightening").mean() > 0.9

@@ -119,3 +119,14 @@ def test_a_students_copy_runs_by_path(tmp_path):
     out = tmp_path / "out"
     assert main(["experiment", str(copy), "--runs", "2", "--out", str(out), "--quiet"]) == 0
     assert json.loads((out / "summary.json").read_text())["dyads_per_run"] == 10
+
+
+def test_json_is_strict_and_files_are_readable_by_others(tmp_path):
+    import math
+    import stat
+
+    from simulation.experiment import write_json
+
+    path = write_json({"r": math.nan, "nested": [1.0, math.nan]}, tmp_path / "s.json")
+    assert json.loads(path.read_text()) == {"r": None, "nested": [1.0, None]}
+    assert path.stat().st_mode & stat.S_IROTH

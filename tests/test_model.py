@@ -85,3 +85,17 @@ def test_classes_are_not_read_off_the_caregiver_type():
     m = run_model(seed=8, n_dyads=300, caregivers="rejecting")
     classes = set(m.ssp.attachment_class)
     assert len(classes) >= 2
+
+
+def test_a_new_caregiver_keeps_the_dimensions_set_for_everyone():
+    m = run_model(seed=3, n_dyads=40, sensitivity=0.95, disruption=1.0, days=200)
+    assert (m.disruption_day >= 0).all()
+    assert (m.caregiver_traits.sensitivity == 0.95).all()
+
+
+@pytest.mark.parametrize("days", [30, 45, 90])
+def test_losses_fall_early_enough_for_the_new_caregiver_to_arrive(days):
+    m = AttachmentModel(rng=1, n_dyads=200, disruption=1.0, days=days)
+    gap = round(m.params["disruption_gap_days"])
+    assert (m.disruption_day >= 0).all()
+    assert (m.disruption_day + gap < days).all()

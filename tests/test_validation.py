@@ -51,8 +51,6 @@ def test_sensitivity_explains_only_part_of_security(results):
     # correlation above .5 would mean the model is over-determined by sensitivity (science.md).
     assert 0.15 <= observed <= 0.35, observed
     assert true < 0.5, true
-    # observed ratings carry measurement error, so they predict less than the true parameter
-    assert observed < true + 0.05
 
 
 def test_the_procedure_is_reliable_so_variety_comes_from_histories(results):
