@@ -63,6 +63,8 @@ def run(
 
     results = run_many(populations, runs=runs, seed=seed, workers=workers, progress=progress)
     infants, series = results.infants, results.timeseries
+    if progress:
+        print(f"{NAME}: writing tables and figures to {out}/ ...")
     order = list(POPULATIONS)
     shares = class_shares(infants)
     normative = infants[infants["population"] == "normative"]

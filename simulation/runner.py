@@ -79,7 +79,8 @@ def _execute(specs: list[RunSpec], workers: int, progress: bool, desc: str) -> I
             yield simulate(spec)
             bar.update()
     else:
-        chunk = max(1, len(specs) // (workers * 8))
+        # small chunks keep the progress bar smooth; a run is long next to its dispatch cost
+        chunk = max(1, min(4, len(specs) // (workers * 8)))
         with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
             for result in pool.map(simulate, specs, chunksize=chunk):  # results in input order
                 yield result
