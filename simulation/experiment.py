@@ -77,24 +77,21 @@ def load_experiment(name_or_path: str) -> ModuleType:
 
 
 # ------------------------------------------------------------------ standard flags
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: allowed an integer of at least 1")
-    return value
+def _int_at_least(minimum: int, allowed: str) -> Callable[[str], int]:
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r}: allowed {allowed}")
+        return value
+
+    return convert
 
 
-def seed_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: allowed an integer of 0 or more")
-    return value
+positive_int = _int_at_least(1, "an integer of at least 1")
+seed_int = _int_at_least(0, "an integer of 0 or more")
 
 
 def add_experiment_flags(parser: argparse.ArgumentParser) -> None:

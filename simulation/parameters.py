@@ -67,7 +67,19 @@ class Parameter:
         return converted
 
 
-_CAREGIVER = "caregiver (None = drawn from the mix)"
+def _caregiver(name: str, meaning: str, unit: str = "probability", high: float = 1.0) -> Parameter:
+    """A caregiver dimension: unset, it comes from the mix; set, every caregiver has it."""
+    return Parameter(
+        name,
+        None,
+        f"{meaning}; set: every caregiver (none = drawn from the mix)",
+        unit,
+        0.0,
+        high,
+        optional=True,
+        group="caregiver",
+    )
+
 
 PARAMETERS: dict[str, Parameter] = {
     p.name: p
@@ -91,66 +103,21 @@ PARAMETERS: dict[str, Parameter] = {
             1.0,
         ),
         # --- caregiver dimensions: set one to give every caregiver that value ------------------
-        Parameter(
-            "sensitivity",
-            None,
-            f"share of ordinary bids answered with comfort; {_CAREGIVER}",
-            "probability",
-            0.0,
-            1.0,
-            optional=True,
-            group="caregiver",
-        ),
-        Parameter(
+        _caregiver("sensitivity", "share of ordinary bids answered with comfort"),
+        _caregiver(
             "consistency",
-            None,
-            f"how predictable responsiveness is from day to day (1 = same every day); {_CAREGIVER}",
+            "how predictable responsiveness is from day to day (1 = same every day)",
             "0-1",
-            0.0,
-            1.0,
-            optional=True,
-            group="caregiver",
         ),
-        Parameter(
-            "rejection",
-            None,
-            f"share of unanswered bids that are rebuffed rather than missed; {_CAREGIVER}",
-            "probability",
-            0.0,
-            1.0,
-            optional=True,
-            group="caregiver",
-        ),
-        Parameter(
-            "fear",
-            None,
-            f"share of bids met with frightening behaviour (abuse, alarm); {_CAREGIVER}",
-            "probability",
-            0.0,
-            1.0,
-            optional=True,
-            group="caregiver",
-        ),
-        Parameter(
+        _caregiver("rejection", "share of unanswered bids that are rebuffed rather than missed"),
+        _caregiver("fear", "share of bids met with frightening behaviour (abuse, alarm)"),
+        _caregiver(
             "neglect",
-            None,
-            f"share of days inside stretches of unavailability (severe neglect); {_CAREGIVER}",
+            "share of days inside stretches of unavailability (severe neglect)",
             "share of days",
-            0.0,
-            0.9,
-            optional=True,
-            group="caregiver",
+            high=0.9,
         ),
-        Parameter(
-            "disruption",
-            None,
-            f"probability of losing the caregiver during the first year; {_CAREGIVER}",
-            "probability",
-            0.0,
-            1.0,
-            optional=True,
-            group="caregiver",
-        ),
+        _caregiver("disruption", "probability of losing the caregiver during the first year"),
         Parameter(
             "neglect_spell_days",
             10.0,
