@@ -10,17 +10,16 @@ from typing import Any
 import numpy as np
 
 from simulation.experiment import (
-    ExperimentError,
     add_experiment_flags,
     available_experiments,
-    call_run,
     load_experiment,
+    options_from,
     positive_int,
+    run_reporting_errors,
     seed_int,
-    write_json,
-    write_table,
 )
 from simulation.parameters import PARAMETERS, ParameterError, parse_assignment, validate
+from simulation.storage import write_json, write_table
 
 PROG = "attachment-sim"
 
@@ -80,8 +79,8 @@ def command_run(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------ experiment
 def command_experiment(args: argparse.Namespace) -> int:
-    module = load_experiment(args.name)
-    call_run(module.run, args)
+    options = options_from(args)  # flags and config are checked before the script is loaded
+    load_experiment(args.name).run(options)
     return 0
 
 
@@ -265,14 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except (ParameterError, ExperimentError, ValueError) as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"\n{PROG}: interrupted; nothing half-written was kept.", file=sys.stderr)
-        return 130
+    return run_reporting_errors(lambda: args.func(args), PROG)
 
 
 if __name__ == "__main__":

@@ -1,36 +1,32 @@
-"""What experiment scripts share: the standard flags, safe result folders, atomic writes.
+"""What experiment scripts share: finding them, their flags, the config file.
 
-A results folder holds a ``manifest.json`` written last, once everything else is in place. Running
-the same experiment with the same settings and code again reuses the folder; other settings of the
-same experiment replace it; another experiment's folder is refused unless ``overwrite`` is given.
+An experiment script defines ``run(options: Options | None = None) -> dict``; the same flags work
+for ``attachment-sim experiment NAME`` and ``python experiments/NAME.py``.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.util
-import json
 import os
 import sys
-import tempfile
-import time
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import pandas as pd
-
-import simulation
-
-PACKAGE_DIR = Path(simulation.__file__).resolve().parent
-PROJECT_DIR = PACKAGE_DIR.parent
-MANIFEST = "manifest.json"
+from simulation.parameters import ParameterError, parse_assignment
+from simulation.storage import PROJECT_DIR, ResultsError
+from simulation.sweep import Options, RunFailures
 
 
 class ExperimentError(RuntimeError):
-    """A problem with an experiment's name, script or results folder (message is one line)."""
+    """A problem with an experiment's name, script or config file (message is one line)."""
+
+
+# Errors that mean "the user asked for something that cannot be done": one line, exit code 2.
+USAGE_ERRORS = (ExperimentError, ParameterError, ResultsError, ConnectionError)
 
 
 # ------------------------------------------------------------------ finding scripts
@@ -65,23 +61,23 @@ def find_experiment(name_or_path: str) -> Path:
 
 
 def load_experiment(name_or_path: str) -> ModuleType:
-    """Import an experiment script as a module; it must define ``run(...)``."""
+    """Import an experiment script as a module; it must define ``run(options)``."""
     path = find_experiment(name_or_path)
     spec = importlib.util.spec_from_file_location(f"experiment_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
     spec.loader.exec_module(module)
     if not callable(getattr(module, "run", None)):
-        raise ExperimentError(f"experiment script {path} has no run(...) function")
+        raise ExperimentError(f"experiment script {path} has no run(options) function")
     return module
 
 
-# ------------------------------------------------------------------ standard flags
+# ------------------------------------------------------------------ flags and config
 def _int_at_least(minimum: int, allowed: str) -> Callable[[str], int]:
     def convert(text: str) -> int:
         try:
             value = int(text)
-        except ValueError:
+        except (TypeError, ValueError):
             raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"{text!r}: allowed {allowed}")
@@ -93,137 +89,136 @@ def _int_at_least(minimum: int, allowed: str) -> Callable[[str], int]:
 positive_int = _int_at_least(1, "an integer of at least 1")
 seed_int = _int_at_least(0, "an integer of 0 or more")
 
+CONFIG_KEYS = {
+    "runs": positive_int,
+    "workers": positive_int,
+    "seed": seed_int,
+    "out": str,
+    "scheduler": str,
+    "overwrite": bool,
+    "parameters": dict,
+}
+
 
 def add_experiment_flags(parser: argparse.ArgumentParser) -> None:
-    """The flags every experiment takes (defaults come from the script's run())."""
-    parser.add_argument("--runs", type=positive_int, help="replicates per population")
-    parser.add_argument("--workers", type=positive_int, help="parallel worker processes")
+    """The flags every experiment takes (unset ones keep the script's defaults)."""
+    parser.add_argument("--runs", type=positive_int, help="replicates per parameter set")
+    parser.add_argument(
+        "--workers", type=positive_int, help="parallel worker processes (default 2)"
+    )
     parser.add_argument(
         "--seed", type=seed_int, help="master seed; every run's seed derives from it"
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="set a model parameter for every run (repeatable); see 'attachment-sim params'",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE.toml",
+        help="read settings from a TOML file (runs, workers, seed, out, scheduler, [parameters]);"
+        " flags given on the command line win",
+    )
     parser.add_argument("--out", type=Path, help="results folder (default: results/NAME)")
     parser.add_argument(
-        "--overwrite", action="store_true", help="replace a folder holding another experiment"
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786 (default: local processes)",
+    )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace a folder holding results of another configuration",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
-def call_run(run: Callable[..., Any], args: argparse.Namespace) -> Any:
-    """Call the script's run() with the flags that were given (others keep its defaults)."""
-    given = {
-        k: getattr(args, k)
-        for k in ("runs", "workers", "seed", "out")
-        if getattr(args, k, None) is not None
+def read_config(path: Path) -> dict[str, Any]:
+    """Settings from a TOML file, checked; every problem is a one-line ExperimentError."""
+    try:
+        data = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise ExperimentError(f"config file {str(path)!r} does not exist") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ExperimentError(f"config file {str(path)!r} cannot be read: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ExperimentError(f"config file {str(path)!r} is not valid TOML: {error}") from None
+    checked: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in CONFIG_KEYS:
+            raise ExperimentError(
+                f"config file {str(path)!r}: unknown setting {key!r}: allowed "
+                + ", ".join(CONFIG_KEYS)
+            )
+        kind = CONFIG_KEYS[key]
+        if kind in (str, bool, dict):
+            if not isinstance(value, kind):
+                raise ExperimentError(
+                    f"config file {str(path)!r}: {key} = {value!r}: allowed a "
+                    + {str: "string", bool: "true or false", dict: "table [parameters]"}[kind]
+                )
+            checked[key] = value
+        else:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ExperimentError(
+                    f"config file {str(path)!r}: {key} = {value!r}: allowed an integer"
+                )
+            try:
+                checked[key] = kind(value)
+            except argparse.ArgumentTypeError as error:
+                raise ExperimentError(f"config file {str(path)!r}: {key} = {error}") from None
+    for name, value in checked.get("parameters", {}).items():
+        try:
+            parse_assignment(f"{name}={value}")
+        except ParameterError as error:
+            raise ExperimentError(f"config file {str(path)!r}: {error}") from None
+    return checked
+
+
+def options_from(args: argparse.Namespace) -> Options:
+    """Options from the config file (if any) overridden by the flags given."""
+    config = read_config(args.config) if getattr(args, "config", None) else {}
+    settings = {
+        name: parse_assignment(f"{name}={value}")[1]
+        for name, value in config.get("parameters", {}).items()
     }
-    if args.overwrite:
-        given["overwrite"] = True
-    if args.quiet:
-        given["progress"] = False
-    return run(**given)
+    settings.update(parse_assignment(text) for text in args.set or [])
+    out = args.out if args.out is not None else config.get("out")
+    return Options(
+        runs=args.runs if args.runs is not None else config.get("runs"),
+        workers=args.workers if args.workers is not None else config.get("workers"),
+        seed=args.seed if args.seed is not None else config.get("seed"),
+        out=Path(out) if out is not None else None,
+        settings=settings,
+        scheduler=args.scheduler if args.scheduler is not None else config.get("scheduler"),
+        overwrite=args.overwrite or bool(config.get("overwrite", False)),
+        progress=not args.quiet,
+    )
 
 
-def script_main(run: Callable[..., Any], description: str) -> None:
+def script_main(run: Callable[[Options], Any], description: str) -> None:
     """``python experiments/NAME.py [flags]``: the same flags as ``attachment-sim experiment``."""
-    from simulation.parameters import ParameterError
-
     parser = argparse.ArgumentParser(description=description)
     add_experiment_flags(parser)
     args = parser.parse_args()
+    sys.exit(run_reporting_errors(lambda: run(options_from(args)), parser.prog))
+
+
+def run_reporting_errors(job: Callable[[], Any], prog: str) -> int:
+    """Run ``job``; turn known errors into one line on stderr and an exit code."""
     try:
-        call_run(run, args)
-    except (ExperimentError, ParameterError, ValueError) as error:
-        parser.exit(2, f"{parser.prog}: error: {error}\n")
-    except KeyboardInterrupt:
-        parser.exit(130, f"\n{parser.prog}: interrupted; run the same command again to redo.\n")
-
-
-# ------------------------------------------------------------------ results folders
-def code_fingerprint(*extra: Path) -> str:
-    """Hash of the model's source (and extra files): results from other code are not reused."""
-    digest = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.glob("*.py")) + [Path(p) for p in extra]:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def prepare_folder(out: Path, config: dict[str, Any], overwrite: bool = False) -> bool:
-    """Get ``out`` ready for results of ``config``; True when it already holds them, complete."""
-    manifest_path = out / MANIFEST
-    if manifest_path.is_file():
-        try:
-            manifest = json.loads(manifest_path.read_text())
-        except (OSError, json.JSONDecodeError):
-            raise ExperimentError(
-                f"{manifest_path} is not a valid manifest: remove the folder or pass --overwrite"
-            ) from None
-        if manifest.get("config") == config and manifest.get("complete"):
-            return True
-        if manifest.get("config", {}).get("experiment") != config["experiment"] and not overwrite:
-            raise ExperimentError(
-                f"{out} holds results of experiment "
-                f"{manifest.get('config', {}).get('experiment')!r}, not {config['experiment']!r}:"
-                " choose another --out or pass --overwrite"
-            )
-        manifest_path.unlink()  # same experiment, other settings: its results are replaced
-    out.mkdir(parents=True, exist_ok=True)
-    return False
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write(path: Path, write: Callable[[str], None]) -> Path:
-    """Write ``path`` through a temporary file renamed into place: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; results are for sharing
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def write_table(frame: pd.DataFrame, path: Path) -> Path:
-    return atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.6g"))
-
-
-def _json_safe(data: Any) -> Any:
-    """NaN (an undefined correlation) becomes null, so the file is strict JSON."""
-    if isinstance(data, dict):
-        return {k: _json_safe(v) for k, v in data.items()}
-    if isinstance(data, list | tuple):
-        return [_json_safe(v) for v in data]
-    if isinstance(data, float) and data != data:
-        return None
-    return data
-
-
-def write_json(data: Any, path: Path) -> Path:
-    text = json.dumps(_json_safe(data), indent=2, allow_nan=False) + "\n"
-    return atomic_write(path, lambda tmp: Path(tmp).write_text(text))
-
-
-def read_summary(out: Path) -> dict[str, Any]:
-    return json.loads((out / "summary.json").read_text())
-
-
-def finish_folder(out: Path, config: dict[str, Any], started: float, files: list[Path]) -> None:
-    """Write the manifest last: its presence marks the folder complete."""
-    write_json(
-        {
-            "config": config,
-            "complete": True,
-            "seconds": round(time.time() - started, 2),
-            "python": sys.version.split()[0],
-            "files": sorted(str(p.relative_to(out)) for p in files),
-        },
-        out / MANIFEST,
-    )
+        job()
+    except USAGE_ERRORS as error:
+        print(f"{prog}: error: {error}", file=sys.stderr)
+        return 2
+    except RunFailures as error:
+        print(f"{prog}: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt as interrupt:
+        message = str(interrupt) or "interrupted; run the same command again to resume"
+        print(f"\n{prog}: {message}", file=sys.stderr)
+        return 130
+    return 0

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from simulation.experiment import atomic_write  # noqa: E402
+from simulation.storage import atomic_write  # noqa: E402
 from simulation.strange_situation import CLASS_NAMES, CLASSES  # noqa: E402
 
 # Okabe-Ito colours. Each caregiver preset shares the colour of the class it mainly produces.

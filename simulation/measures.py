@@ -62,3 +62,28 @@ def correlation(x: pd.Series | np.ndarray, y: pd.Series | np.ndarray) -> float:
 def retest_agreement(infants: pd.DataFrame) -> float:
     """Share of infants given the same class by two Strange Situations on the same day."""
     return float((infants["ssp_class"] == infants["ssp_retest_class"]).mean())
+
+
+SUMMARY_MEANS = (
+    "anxiety",
+    "avoidance",
+    "self_model",
+    "other_model",
+    "uncertainty",
+    "suppression",
+    "alarm",
+    "observed_sensitivity",
+)
+
+
+def run_summary(table: dict[str, np.ndarray]) -> dict[str, float]:
+    """One run in one row: class shares, mean scores, correlations and re-test agreement."""
+    classes = np.asarray(table["ssp_class"])
+    row: dict[str, float] = {f"share_{c}": float((classes == c).mean()) for c in CLASSES}
+    for name in SUMMARY_MEANS:
+        row[f"mean_{name}"] = float(np.nanmean(table[name]))
+    secure = np.asarray(table["secure"], dtype=float)
+    row["sensitivity_security_r"] = correlation(table["observed_sensitivity"], secure)
+    row["true_sensitivity_security_r"] = correlation(table["sensitivity"], secure)
+    row["ssp_retest_agreement"] = float((classes == np.asarray(table["ssp_retest_class"])).mean())
+    return row

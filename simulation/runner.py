@@ -1,56 +1,81 @@
-"""Many independent runs in parallel processes, reproducible whatever the number of workers.
+"""Many independent runs, on local worker processes or a Dask cluster, reproducibly.
 
-Each run's seed is derived from the master seed, the population's label and the replicate number
-(numpy SeedSequence), so a run's result never depends on which worker ran it, on the order runs
-finish, or on which other populations share the experiment. Workers are started once and reused.
+Each run's seed is derived from the master seed, the label of its parameter set and the replicate
+number (numpy SeedSequence), so a run's result never depends on which worker ran it, on the order
+runs finish, or on which other parameter sets share the experiment.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
+import traceback
+import warnings
 import zlib
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from simulation.measures import run_summary
 from simulation.model import AttachmentModel
-from simulation.parameters import validate
+from simulation.parameters import ParameterError, validate
 
 RETEST_STREAM = 1  # spawn key of the independent random stream for the Strange Situation re-test
 
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One run: which population (label), which replicate, its seed and parameters."""
+    """One run: its parameter set (label, index), replicate number, seed and parameters."""
 
     label: str
     replicate: int
     seed: int
     params: dict[str, Any]
+    point: int = 0
+
+
+@dataclass
+class RunOutput:
+    """What one run returns: a summary row, its infants' table and its daily series."""
+
+    summary: dict[str, Any]
+    infants: dict[str, np.ndarray]
+    series: dict[str, list]
+
+
+@dataclass
+class RunError:
+    """A run that raised: reported with its parameters and seed, the others go on."""
+
+    spec: RunSpec
+    message: str
+    details: str = field(repr=False, default="")
 
 
 @dataclass
 class Results:
-    """Tidy results: one row per infant per run, and one row per run per day."""
+    """Tidy results in memory: one row per run, per infant per run, per run per day."""
 
+    runs: pd.DataFrame
     infants: pd.DataFrame
     timeseries: pd.DataFrame
 
 
 def run_seed(master_seed: int, label: str, replicate: int) -> int:
-    """The seed of one run, derived from the master seed, the population label and replicate."""
+    """The seed of one run, derived from the master seed, the parameter-set label and replicate."""
     key = (zlib.crc32(label.encode()), replicate)
     return int(np.random.SeedSequence(master_seed, spawn_key=key).generate_state(1)[0])
 
 
-def simulate(spec: RunSpec) -> tuple[dict[str, np.ndarray], dict[str, list]]:
-    """Run one model through the first year; return its infant table and daily time series."""
+def simulate(spec: RunSpec) -> RunOutput:
+    """Run one model through the first year; return its summary, infant table and series."""
     model = AttachmentModel(rng=spec.seed, **spec.params)
     while model.running:
         model.step()
@@ -61,48 +86,159 @@ def simulate(spec: RunSpec) -> tuple[dict[str, np.ndarray], dict[str, list]]:
         np.random.SeedSequence(spec.seed, spawn_key=(RETEST_STREAM,))
     )
     table["ssp_retest_class"] = model.run_strange_situation(retest_rng).attachment_class
+    ids = {"population": spec.label, "point": spec.point, "run": spec.replicate, "seed": spec.seed}
+    summary = {**ids, **spec.params, **run_summary(table)}
     series = model.datacollector.get_model_vars_dataframe().to_dict(orient="list")
-    return table, series
+    return RunOutput(summary, table, series)
+
+
+def simulate_safely(spec: RunSpec) -> RunOutput | RunError:
+    try:
+        return simulate(spec)
+    except Exception as error:  # reported by the caller with the run's parameters and seed
+        return RunError(spec, f"{type(error).__name__}: {error}", traceback.format_exc())
+
+
+def _ignore_interrupt() -> None:
+    # Ctrl-C goes to the whole process group; only the parent decides what to do with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
-    # fork starts workers in milliseconds with the model already imported; elsewhere, spawn.
+    """fork on Linux: workers start in milliseconds with the model imported, and scripts read
+    from stdin or a notebook work unchanged. Elsewhere spawn (the platform default)."""
     if sys.platform == "linux":
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 
 
-def _execute(specs: list[RunSpec], workers: int, progress: bool, desc: str) -> Iterator[Any]:
-    bar = tqdm(total=len(specs), desc=desc, unit="run", disable=not progress, file=sys.stderr)
-    if workers <= 1 or len(specs) <= 1:
-        for spec in specs:
-            yield simulate(spec)
-            bar.update()
+def _start_workers(pool: ProcessPoolExecutor) -> None:
+    """Launch every worker now, before any run is sent. The parent's only other threads are
+    numpy's and Arrow's helper threads, which are reinitialised after a fork (both register
+    at-fork handlers), so Python's generic warning about forking a threaded process is muted
+    for this one, deliberate fork."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+        pool.submit(int).result()
+
+
+@contextmanager
+def executor(workers: int, scheduler: str | None = None) -> Iterator[tuple[Executor | None, int]]:
+    """Local worker processes (kept for the whole experiment) or a Dask cluster's executor.
+
+    Yields (executor, slots); executor is None for in-process execution with one worker.
+    """
+    if scheduler:
+        from distributed import Client
+
+        try:
+            client = Client(scheduler, timeout="20s")
+        except OSError as error:
+            raise ConnectionError(
+                f"cannot reach the Dask scheduler at {scheduler}: {error}"
+            ) from None
+        try:
+            slots = max(1, sum(client.nthreads().values()))
+            yield client.get_executor(), slots
+        finally:
+            client.close()
+    elif workers > 1:
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=_pool_context(), initializer=_ignore_interrupt
+        )
+        try:
+            _start_workers(pool)
+            yield pool, workers
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     else:
-        # small chunks keep the progress bar smooth; a run is long next to its dispatch cost
-        chunk = max(1, min(4, len(specs) // (workers * 8)))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-            for result in pool.map(simulate, specs, chunksize=chunk):  # results in input order
-                yield result
-                bar.update()
-    bar.close()
+        yield None, 1
 
 
-def run_specs(specs: list[RunSpec], workers: int = 1, progress: bool = True) -> Results:
-    """Run the given runs (in parallel when ``workers`` > 1); rows come back in ``specs`` order."""
+def execute(
+    specs: Iterable[RunSpec],
+    workers: int = 1,
+    scheduler: str | None = None,
+    progress: bool = True,
+    total: int | None = None,
+    done: int = 0,
+) -> Iterator[RunOutput | RunError]:
+    """Run ``specs``, yielding each result as it completes (not in input order).
+
+    At most a few runs per worker are in flight, so memory does not grow with the number of runs.
+    """
     if workers < 1:
-        raise ValueError(f"workers = {workers}: allowed an integer of at least 1")
+        raise ParameterError(f"workers = {workers}: allowed an integer of at least 1")
     tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked cleanly
-    infant_frames, series_frames = [], []
-    for spec, (table, series) in zip(
-        specs, _execute(specs, workers, progress, "runs"), strict=True
-    ):
-        ids = {"population": spec.label, "run": spec.replicate, "seed": spec.seed}
-        infant_frames.append(pd.DataFrame({**ids, **table}))
-        series_frames.append(pd.DataFrame({**ids, **series}))
+    bar = tqdm(
+        total=total,
+        initial=done,
+        desc="runs",
+        unit="run",
+        disable=not progress,
+        file=sys.stderr,
+        smoothing=0.1,
+    )
+    try:
+        with executor(workers, scheduler) as (pool, slots):
+            if pool is None:
+                for spec in specs:
+                    yield simulate_safely(spec)
+                    bar.update()
+                return
+            pending: set[Future] = set()
+            queue = iter(specs)
+            exhausted = False
+            while pending or not exhausted:
+                while not exhausted and len(pending) < 4 * slots:
+                    spec = next(queue, None)
+                    if spec is None:
+                        exhausted = True
+                    else:
+                        pending.add(pool.submit(simulate_safely, spec))
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    yield future.result()
+                    bar.update()
+    finally:
+        bar.close()
+
+
+def make_specs(points: dict[str, dict[str, Any]], runs: int, seed: int) -> list[RunSpec]:
+    """Every replicate of every labelled parameter set, parameters checked, seeds derived."""
+    if runs < 1:
+        raise ParameterError(f"runs = {runs}: allowed an integer of at least 1")
+    return [
+        RunSpec(label, r, run_seed(seed, label, r), validate(params), point=i)
+        for i, (label, params) in enumerate(points.items())
+        for r in range(runs)
+    ]
+
+
+def collect(specs: list[RunSpec], outputs: Iterable[RunOutput | RunError]) -> Results:
+    """Gather outputs into tidy tables in ``specs`` order; raise on the first failed run."""
+    by_key: dict[tuple[int, int], RunOutput] = {}
+    for out in outputs:
+        if isinstance(out, RunError):
+            raise RuntimeError(
+                f"run {out.spec.label!r} replicate {out.spec.replicate} (seed {out.spec.seed}) "
+                f"failed: {out.message}"
+            )
+        by_key[(out.summary["point"], out.summary["run"])] = out
+    ordered = [by_key[(s.point, s.replicate)] for s in specs]
+    ids = [
+        {"population": s.label, "point": s.point, "run": s.replicate, "seed": s.seed} for s in specs
+    ]
     return Results(
-        infants=pd.concat(infant_frames, ignore_index=True),
-        timeseries=pd.concat(series_frames, ignore_index=True),
+        runs=pd.DataFrame([o.summary for o in ordered]),
+        infants=pd.concat(
+            [pd.DataFrame({**i, **o.infants}) for i, o in zip(ids, ordered, strict=True)],
+            ignore_index=True,
+        ),
+        timeseries=pd.concat(
+            [pd.DataFrame({**i, **o.series}) for i, o in zip(ids, ordered, strict=True)],
+            ignore_index=True,
+        ),
     )
 
 
@@ -112,16 +248,14 @@ def run_many(
     seed: int,
     workers: int = 1,
     progress: bool = True,
+    scheduler: str | None = None,
 ) -> Results:
-    """Run ``runs`` replicates of every population ({label: parameters}) in one pool of workers."""
-    if runs < 1:
-        raise ValueError(f"runs = {runs}: allowed an integer of at least 1")
-    specs = [
-        RunSpec(label, r, run_seed(seed, label, r), validate(params))
-        for label, params in populations.items()
-        for r in range(runs)
-    ]
-    return run_specs(specs, workers, progress)
+    """Run ``runs`` replicates of every population ({label: parameters}), results in memory.
+
+    For sweeps that should be stored as they go and resumed, use ``simulation.sweep.run_sweep``.
+    """
+    specs = make_specs(populations, runs, seed)
+    return collect(specs, execute(specs, workers, scheduler, progress, total=len(specs)))
 
 
 def run_replicates(
@@ -134,5 +268,7 @@ def run_replicates(
     """Replicates of one setting. A single run uses ``seed`` itself, so it equals
     ``AttachmentModel(rng=seed, **params)``; several runs use seeds derived from it."""
     if runs == 1:
-        return run_specs([RunSpec("run", 0, seed, validate(params or {}))], workers, progress)
-    return run_many({"run": params or {}}, runs, seed, workers, progress)
+        specs = [RunSpec("run", 0, seed, validate(params or {}))]
+    else:
+        specs = make_specs({"run": params or {}}, runs, seed)
+    return collect(specs, execute(specs, workers, None, progress, total=len(specs)))

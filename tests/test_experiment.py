@@ -5,7 +5,9 @@ import pandas as pd
 import pytest
 
 from simulation.cli import main
-from simulation.experiment import ExperimentError, load_experiment
+from simulation.experiment import load_experiment
+from simulation.storage import ResultsError
+from simulation.sweep import Options
 
 ROOT = Path(__file__).resolve().parents[1]
 SUMMARY_KEYS = {
@@ -74,7 +76,10 @@ def test_caregiving_writes_tables_figures_and_summary(caregiving_out):
     }
     assert not list(out.glob(".*tmp")), "temporary files left behind"
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["complete"] and manifest["config"]["experiment"] == "caregiving"
+    assert manifest["status"] == "complete" and manifest["config"]["experiment"] == "caregiving"
+    assert manifest["master_seed"] == 5 and manifest["versions"]["mesa"].startswith("3.")
+    assert set(manifest["git"]) == {"commit", "dirty"}
+    assert manifest["seconds"] >= 0
 
 
 def test_running_again_reuses_complete_results(caregiving_out, capsys):
@@ -104,15 +109,15 @@ def test_another_experiments_folder_is_refused(tmp_path):
         json.dumps({"config": {"experiment": "other"}, "complete": True})
     )
     module = load_experiment("caregiving")
-    with pytest.raises(ExperimentError, match="holds results of experiment 'other'"):
-        module.run(runs=1, out=tmp_path, progress=False)
+    with pytest.raises(ResultsError, match="holds results of another configuration"):
+        module.run(Options(runs=1, out=tmp_path, progress=False))
     assert main(["experiment", "caregiving", "--runs", "1", "--out", str(tmp_path), "--quiet"]) == 2
 
 
 def test_a_students_copy_runs_by_path(tmp_path):
     script = (ROOT / "experiments" / "caregiving.py").read_text()
     script = script.replace('NAME = "caregiving"', 'NAME = "my_caregiving"').replace(
-        "DYADS = 100", "DYADS = 10"
+        "RUNS, SEED, DYADS = 100, 2026, 100", "RUNS, SEED, DYADS = 100, 2026, 10"
     )
     copy = tmp_path / "my_caregiving.py"
     copy.write_text(script)
@@ -125,7 +130,7 @@ def test_json_is_strict_and_files_are_readable_by_others(tmp_path):
     import math
     import stat
 
-    from simulation.experiment import write_json
+    from simulation.storage import write_json
 
     path = write_json({"r": math.nan, "nested": [1.0, math.nan]}, tmp_path / "s.json")
     assert json.loads(path.read_text()) == {"r": None, "nested": [1.0, None]}
