@@ -146,3 +146,112 @@ def learning_curves_figure(timeseries: pd.DataFrame, order: list[str], column: s
     ax.legend(frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1, 0.5))
     fig.text(0.99, 0.01, "bands: middle 95% of runs", ha="right", fontsize=8)
     return fig
+
+
+def share_heatmaps_figure(
+    cells: pd.DataFrame,
+    marker: dict[str, float] | None = None,
+    runs_per_cell: int | None = None,
+    x: str = "consistency",
+    y: str = "sensitivity",
+) -> plt.Figure:
+    """Two heatmaps side by side: share of secure (B) and of disorganised (D) infants over two
+    caregiver dimensions (one row of ``cells`` per grid cell: ``x``, ``y``, share_B, share_D).
+    ``marker`` ({x: value, y: value}) marks a point on both, e.g. the normative mix."""
+    xs, ys = np.sort(cells[x].unique()), np.sort(cells[y].unique())
+
+    def edges(values: np.ndarray) -> np.ndarray:  # cell borders halfway between grid values
+        if len(values) == 1:
+            return np.array([values[0] - 0.05, values[0] + 0.05])
+        mid = (values[1:] + values[:-1]) / 2
+        return np.concatenate([[2 * values[0] - mid[0]], mid, [2 * values[-1] - mid[-1]]])
+
+    panels = [("share_B", "B", "cividis"), ("share_D", "D", "cividis")]
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5.4), layout="constrained")
+    for ax, (column, cls, cmap) in zip(axes, panels, strict=True):
+        table = cells.pivot(index=y, columns=x, values=column).reindex(index=ys, columns=xs)
+        values = table.to_numpy()
+        top = 1.0 if cls == "B" else max(0.1, np.ceil(np.nanmax(values) * 10) / 10)
+        mesh = ax.pcolormesh(edges(xs), edges(ys), values, cmap=cmap, vmin=0, vmax=top)
+        bar = fig.colorbar(mesh, ax=ax, shrink=0.9)
+        bar.set_label(f"Share of infants classified {cls}")
+        if len(xs) * len(ys) <= 144:  # write the value in each cell when it stays readable
+            for i, yv in enumerate(ys):
+                for j, xv in enumerate(xs):
+                    v = values[i, j]
+                    if v == v:
+                        ink = "black" if v / top > 0.6 else "white"
+                        ax.text(xv, yv, f"{v:.0%}", ha="center", va="center", fontsize=8, color=ink)
+        if marker is not None:
+            ax.plot(
+                marker[x],
+                marker[y],
+                marker="*",
+                ms=20,
+                mfc="#CC79A7",
+                mec="white",
+                mew=1.5,
+                ls="none",
+                label="normative mix (mean caregiver)",
+            )
+        ax.set_xlabel(f"Caregiver {x} (1 = same every day)" if x == "consistency" else x)
+        ax.set_ylabel(f"Caregiver {y} (share of bids comforted)" if y == "sensitivity" else y)
+        ax.set_title(f"{CLASS_NAMES[cls].capitalize()} ({cls}) infants at 12 months")
+        ax.set_aspect("equal")
+        ax.spines[["top", "right"]].set_visible(True)
+    if marker is not None:
+        axes[0].legend(
+            frameon=False, loc="upper center", bbox_to_anchor=(1.1, -0.13), fontsize=10
+        )
+    reps = f", {runs_per_cell} runs per cell" if runs_per_cell else ""
+    fig.suptitle(
+        f"Security rises with caregiver sensitivity, and with consistency{reps}",
+        fontsize=14,
+    )
+    return fig
+
+
+def morris_figure(
+    table: pd.DataFrame, trajectories: int | None = None, output: str = "share secure (B)"
+) -> plt.Figure:
+    """Morris screening as horizontal bars: mu* (mean absolute elementary effect) with its 95%
+    interval, sorted, and sigma (how much the effect depends on the other parameters) as
+    markers. ``table``: one row per parameter with mu_star, mu_star_conf, sigma and, optionally,
+    ``low``/``high`` (the range screened), shown in the labels."""
+    rows = table.sort_values("mu_star").reset_index(drop=True)
+    y = np.arange(len(rows))
+    labels = [
+        f"{r.parameter}\n({r.low:g} - {r.high:g})" if "low" in rows else str(r.parameter)
+        for r in rows.itertuples()
+    ]
+    fig, ax = plt.subplots(figsize=(9, 0.55 * len(rows) + 1.8), layout="constrained")
+    ax.barh(
+        y,
+        rows["mu_star"],
+        height=0.6,
+        xerr=rows["mu_star_conf"],
+        capsize=3,
+        color=CLASS_COLOURS["B"],
+        error_kw={"ecolor": "black", "lw": 1},
+        label="μ*: mean |effect| (bar: 95% interval)",
+    )
+    ax.plot(
+        rows["sigma"],
+        y,
+        "D",
+        ms=7,
+        mfc="white",
+        mec=CLASS_COLOURS["D"],
+        mew=2,
+        ls="none",
+        label="σ: spread of the effect (interactions, non-linearity)",
+    )
+    ax.set_yticks(y, labels, fontsize=10)
+    ax.set_xlim(0, None)
+    ax.set_xlabel(f"Change in {output} across the parameter's range")
+    n = f" ({trajectories} trajectories)" if trajectories else ""
+    ax.set_title(f"Which parameters decide security? Morris screening{n}")
+    ax.legend(frameon=False, loc="lower right", fontsize=10)
+    ax.grid(axis="x", color="0.9", lw=0.8)
+    ax.set_axisbelow(True)
+    return fig
