@@ -1,17 +1,35 @@
-"""Speed benchmark: prints the rows of the project's speed targets that apply so far.
+"""Speed and memory benchmark: prints the rows of the project's targets that apply so far.
 
-Run:  make benchmark   (or: python experiments/benchmark.py [--repeats 5])
-Figures are wall-clock seconds on this machine; compare them with the targets table.
+Run:  make benchmark   (or: python experiments/benchmark.py [--repeats 5] [--skip-memory])
+Figures are wall-clock seconds and peak resident memory on this machine.
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 from simulation.model import AttachmentModel
 from simulation.runner import run_many
+from simulation.sweep import Options, grid, run_sweep
+
+# A child process runs one sweep and reports its own and its workers' peak memory (kB on Linux).
+MEMORY_PROBE = """
+import resource, sys
+from simulation.sweep import Options, grid, run_sweep
+runs, out = int(sys.argv[1]), sys.argv[2]
+points = grid(sensitivity=[0.2, 0.4, 0.6, 0.8], consistency=[0.25, 0.5, 0.75, 1.0])
+run_sweep("memory", points, runs=runs // len(points), seed=1,
+          fixed={"n_dyads": 10, "days": 30}, options=Options(out=out, workers=2, progress=False))
+me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(me, kids)
+"""
 
 
 def one_year(dyads: int, seed: int) -> float:
@@ -28,10 +46,32 @@ def many_runs(workers: int, runs: int) -> float:
     return time.perf_counter() - start
 
 
+def stored_sweep(runs: int, workers: int) -> float:
+    """``runs`` runs of the full model through the sweep API, results written to disk."""
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        points = grid(caregivers=["normative", "high_risk"])
+        run_sweep("bench", points, runs=runs // 2, seed=1,
+                  options=Options(out=Path(folder), workers=workers, progress=False))
+        return time.perf_counter() - start
+
+
+def peak_memory(runs: int) -> tuple[float, float, float]:
+    """(seconds, parent peak MB, largest worker peak MB) of a sweep of ``runs`` small runs."""
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(runs), folder],
+                              capture_output=True, text=True, check=True)
+        seconds = time.perf_counter() - start
+    parent, child = (int(x) / 1024 for x in done.stdout.split()[-2:])
+    return seconds, parent, child
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="timings per figure (median)")
     parser.add_argument("--runs", type=int, default=100, help="runs for the workers comparison")
+    parser.add_argument("--skip-memory", action="store_true", help="skip the 10,000-run sweep")
     args = parser.parse_args()
 
     one_year(100, 0)  # warm-up: imports and first-call costs are not part of a run
@@ -39,6 +79,7 @@ def main() -> None:
     large = statistics.median(one_year(1000, s) for s in range(args.repeats))
     serial = many_runs(1, args.runs)
     parallel = many_runs(2, args.runs)
+    sweep_200 = stored_sweep(200, 2)
 
     rows = [
         ("first year of 100 dyads, one run", f"{small:.3f} s", "<= 0.3 s", small <= 0.3),
@@ -49,11 +90,21 @@ def main() -> None:
         (f"{args.runs} runs, 1 worker", f"{serial:.1f} s", "", None),
         (f"{args.runs} runs, 2 workers", f"{parallel:.1f} s", "", None),
         ("2 workers vs 1", f"{serial / parallel:.2f}x faster", ">= 1.7x", serial / parallel >= 1.7),
+        ("200 runs of the full model, 2 workers, stored", f"{sweep_200:.1f} s", "<= 75 s",
+         sweep_200 <= 75),
     ]
-    print(f"{'figure':40s}{'measured':>18s}{'target':>10s}")
+    if not args.skip_memory:
+        for runs in (1_000, 10_000):
+            seconds, parent, child = peak_memory(runs)
+            ok = parent + 2 * child < 1024 if runs == 10_000 else None
+            rows.append((f"sweep of {runs:,} runs: parent peak memory", f"{parent:.0f} MB",
+                         "" if ok is None else "< 1 GB", ok))
+            rows.append((f"  largest worker peak ({seconds:.0f} s in all)", f"{child:.0f} MB",
+                         "", None))
+    print(f"{'figure':46s}{'measured':>16s}{'target':>10s}")
     for name, value, target, ok in rows:
         mark = "" if ok is None else ("  ok" if ok else "  MISSED")
-        print(f"{name:40s}{value:>18s}{target:>10s}{mark}")
+        print(f"{name:46s}{value:>16s}{target:>10s}{mark}")
 
 
 if __name__ == "__main__":
