@@ -3,7 +3,6 @@
 A results folder:
 
     manifest.json         settings (and their hash), seeds, versions, git commit, status, timings
-    points.csv            the parameter sets of the experiment
     runs/part-*.parquet   one row per run (written last for each part: it marks runs as done)
     infants/part-*.parquet, timeseries/part-*.parquet
     runs.csv, infants.csv, timeseries.csv   the same tables as CSV, when they are small
