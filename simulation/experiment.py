@@ -210,7 +210,7 @@ def script_main(run: Callable[[Options], Any], description: str) -> None:
 def run_reporting_errors(job: Callable[[], Any], prog: str) -> int:
     """Run ``job``; turn known errors into one line on stderr and an exit code."""
     try:
-        job()
+        code = job()
     except USAGE_ERRORS as error:
         print(f"{prog}: error: {error}", file=sys.stderr)
         return 2
@@ -221,4 +221,4 @@ def run_reporting_errors(job: Callable[[], Any], prog: str) -> int:
         message = str(interrupt) or "interrupted; run the same command again to resume"
         print(f"\n{prog}: {message}", file=sys.stderr)
         return 130
-    return 0
+    return code if isinstance(code, int) else 0

@@ -409,7 +409,8 @@ def markdown_report(validation: Validation) -> str:
         'studies rate it (share of bids comforted on a few home-visit days). The "lead" of a '
         "preset's own class is its share minus that of the next most common class.",
         "",
-        "Figure: `validation.png` / `validation.svg`; every check: `checks.csv`.",
+        "`attachment-sim validate` writes this report with `checks.csv` (every check) and the "
+        "figure `validation.png` / `.svg` in its `--out` folder.",
         "",
     ]
     return "\n".join(lines)
