@@ -180,7 +180,7 @@ PARAMETERS: dict[str, Parameter] = {
         # --- measurement -----------------------------------------------------------------------
         Parameter(
             "observation_days",
-            3,
+            2,
             "home-visit days over which observed sensitivity is rated (ends at 9 months)",
             "days",
             1,
