@@ -154,10 +154,15 @@ def share_heatmaps_figure(
     runs_per_cell: int | None = None,
     x: str = "consistency",
     y: str = "sensitivity",
+    marker_label: str = "normative mix (its mean caregiver)",
+    dyads: int | None = None,
 ) -> plt.Figure:
     """Two heatmaps side by side: share of secure (B) and of disorganised (D) infants over two
     caregiver dimensions (one row of ``cells`` per grid cell: ``x``, ``y``, share_B, share_D).
     ``marker`` ({x: value, y: value}) marks a point on both, e.g. the normative mix."""
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import PercentFormatter
+
     xs, ys = np.sort(cells[x].unique()), np.sort(cells[y].unique())
 
     def edges(values: np.ndarray) -> np.ndarray:  # cell borders halfway between grid values
@@ -166,48 +171,41 @@ def share_heatmaps_figure(
         mid = (values[1:] + values[:-1]) / 2
         return np.concatenate([[2 * values[0] - mid[0]], mid, [2 * values[-1] - mid[-1]]])
 
-    panels = [("share_B", "B", "cividis"), ("share_D", "D", "cividis")]
-    fig, axes = plt.subplots(1, 2, figsize=(12, 5.4), layout="constrained")
-    for ax, (column, cls, cmap) in zip(axes, panels, strict=True):
-        table = cells.pivot(index=y, columns=x, values=column).reindex(index=ys, columns=xs)
+    axis_labels = {
+        "sensitivity": "Caregiver sensitivity (share of bids comforted)",
+        "consistency": "Caregiver consistency (1 = same every day)",
+    }
+    fig, axes = plt.subplots(1, 2, figsize=(13, 5.6), layout="constrained")
+    for ax, cls in zip(axes, ["B", "D"], strict=True):
+        table = cells.pivot(index=y, columns=x, values=f"share_{cls}").reindex(index=ys, columns=xs)
         values = table.to_numpy()
         top = 1.0 if cls == "B" else max(0.1, np.ceil(np.nanmax(values) * 10) / 10)
-        mesh = ax.pcolormesh(edges(xs), edges(ys), values, cmap=cmap, vmin=0, vmax=top)
-        bar = fig.colorbar(mesh, ax=ax, shrink=0.9)
+        mesh = ax.pcolormesh(edges(xs), edges(ys), values, cmap="cividis", vmin=0, vmax=top)
+        bar = fig.colorbar(mesh, ax=ax, fraction=0.05, pad=0.02)
         bar.set_label(f"Share of infants classified {cls}")
-        if len(xs) * len(ys) <= 144:  # write the value in each cell when it stays readable
+        bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        if len(xs) * len(ys) <= 144:  # the value in each cell, while it stays readable
             for i, yv in enumerate(ys):
                 for j, xv in enumerate(xs):
                     v = values[i, j]
                     if v == v:
-                        ink = "black" if v / top > 0.6 else "white"
+                        ink = "black" if v / top > 0.55 else "white"
                         ax.text(xv, yv, f"{v:.0%}", ha="center", va="center", fontsize=8, color=ink)
         if marker is not None:
-            ax.plot(
-                marker[x],
-                marker[y],
-                marker="*",
-                ms=20,
-                mfc="#CC79A7",
-                mec="white",
-                mew=1.5,
-                ls="none",
-                label="normative mix (mean caregiver)",
-            )
-        ax.set_xlabel(f"Caregiver {x} (1 = same every day)" if x == "consistency" else x)
-        ax.set_ylabel(f"Caregiver {y} (share of bids comforted)" if y == "sensitivity" else y)
+            for size, colour in ((17, "black"), (14, "white")):  # a ring seen on any colour
+                ax.plot(
+                    marker[x], marker[y], "o", ms=size, mfc="none", mec=colour, mew=2, ls="none"
+                )
+        ax.set_xlabel(axis_labels.get(x, x))
+        ax.set_ylabel(axis_labels.get(y, y))
         ax.set_title(f"{CLASS_NAMES[cls].capitalize()} ({cls}) infants at 12 months")
-        ax.set_aspect("equal")
         ax.spines[["top", "right"]].set_visible(True)
     if marker is not None:
-        axes[0].legend(
-            frameon=False, loc="upper center", bbox_to_anchor=(1.1, -0.13), fontsize=10
-        )
-    reps = f", {runs_per_cell} runs per cell" if runs_per_cell else ""
-    fig.suptitle(
-        f"Security rises with caregiver sensitivity, and with consistency{reps}",
-        fontsize=14,
-    )
+        ring = Line2D([], [], marker="o", ms=12, mfc="none", mec="black", mew=2, ls="none")
+        fig.legend([ring], [marker_label], loc="outside lower center", frameon=False)
+    size = f" of {dyads} dyads" if dyads else ""
+    reps = f" ({runs_per_cell} runs{size} per cell)" if runs_per_cell else ""
+    fig.suptitle(f"Attachment by caregiver {y} and {x}{reps}", fontsize=15)
     return fig
 
 
@@ -225,7 +223,7 @@ def morris_figure(
         for r in rows.itertuples()
     ]
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(rows) + 1.8), layout="constrained")
-    ax.barh(
+    bars = ax.barh(
         y,
         rows["mu_star"],
         height=0.6,
@@ -233,9 +231,8 @@ def morris_figure(
         capsize=3,
         color=CLASS_COLOURS["B"],
         error_kw={"ecolor": "black", "lw": 1},
-        label="μ*: mean |effect| (bar: 95% interval)",
     )
-    ax.plot(
+    (dots,) = ax.plot(
         rows["sigma"],
         y,
         "D",
@@ -244,14 +241,19 @@ def morris_figure(
         mec=CLASS_COLOURS["D"],
         mew=2,
         ls="none",
-        label="σ: spread of the effect (interactions, non-linearity)",
     )
     ax.set_yticks(y, labels, fontsize=10)
     ax.set_xlim(0, None)
-    ax.set_xlabel(f"Change in {output} across the parameter's range")
+    ax.set_xlabel(f"Effect on the {output} of moving a parameter across its range")
     n = f" ({trajectories} trajectories)" if trajectories else ""
     ax.set_title(f"Which parameters decide security? Morris screening{n}")
-    ax.legend(frameon=False, loc="lower right", fontsize=10)
+    ax.legend(
+        [bars, dots],
+        ["μ*: mean size of the effect (line: 95% interval)", "σ: how much the effect varies"],
+        frameon=False,
+        loc="lower right",
+        fontsize=10,
+    )
     ax.grid(axis="x", color="0.9", lw=0.8)
     ax.set_axisbelow(True)
     return fig
