@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 RUNS   ?= 100
 WORKERS ?= 2
 
-.PHONY: run test validation lint format benchmark params clean
+.PHONY: run test validation lint format benchmark params readme-params clean
 
 run: $(STAMP)
 	$(VENV)/bin/attachment-sim experiment caregiving --runs $(RUNS) --workers $(WORKERS)
@@ -53,3 +53,8 @@ $(STAMP): pyproject.toml
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+
+readme-params: $(STAMP)  ## refresh the README's parameter table from the one source of truth
+	$(PY) -c "import re, pathlib; from simulation.cli import parameter_table as t; \
+	p = pathlib.Path('README.md'); s = p.read_text(); a = s.index('| name | default |'); \
+	b = s.index('\n\n', a); p.write_text(s[:a] + t() + s[b:])"

@@ -51,8 +51,13 @@ def stored_sweep(runs: int, workers: int) -> float:
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
         points = grid(caregivers=["normative", "high_risk"])
-        run_sweep("bench", points, runs=runs // 2, seed=1,
-                  options=Options(out=Path(folder), workers=workers, progress=False))
+        run_sweep(
+            "bench",
+            points,
+            runs=runs // 2,
+            seed=1,
+            options=Options(out=Path(folder), workers=workers, progress=False),
+        )
         return time.perf_counter() - start
 
 
@@ -60,8 +65,12 @@ def peak_memory(runs: int) -> tuple[float, float, float]:
     """(seconds, parent peak MB, largest worker peak MB) of a sweep of ``runs`` small runs."""
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(runs), folder],
-                              capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", MEMORY_PROBE, str(runs), folder],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         seconds = time.perf_counter() - start
     parent, child = (int(x) / 1024 for x in done.stdout.split()[-2:])
     return seconds, parent, child
@@ -90,17 +99,28 @@ def main() -> None:
         (f"{args.runs} runs, 1 worker", f"{serial:.1f} s", "", None),
         (f"{args.runs} runs, 2 workers", f"{parallel:.1f} s", "", None),
         ("2 workers vs 1", f"{serial / parallel:.2f}x faster", ">= 1.7x", serial / parallel >= 1.7),
-        ("200 runs of the full model, 2 workers, stored", f"{sweep_200:.1f} s", "<= 75 s",
-         sweep_200 <= 75),
+        (
+            "200 runs of the full model, 2 workers, stored",
+            f"{sweep_200:.1f} s",
+            "<= 75 s",
+            sweep_200 <= 75,
+        ),
     ]
     if not args.skip_memory:
         for runs in (1_000, 10_000):
             seconds, parent, child = peak_memory(runs)
             ok = parent + 2 * child < 1024 if runs == 10_000 else None
-            rows.append((f"sweep of {runs:,} runs: parent peak memory", f"{parent:.0f} MB",
-                         "" if ok is None else "< 1 GB", ok))
-            rows.append((f"  largest worker peak ({seconds:.0f} s in all)", f"{child:.0f} MB",
-                         "", None))
+            rows.append(
+                (
+                    f"sweep of {runs:,} runs: parent peak memory",
+                    f"{parent:.0f} MB",
+                    "" if ok is None else "< 1 GB",
+                    ok,
+                )
+            )
+            rows.append(
+                (f"  largest worker peak ({seconds:.0f} s in all)", f"{child:.0f} MB", "", None)
+            )
     print(f"{'figure':46s}{'measured':>16s}{'target':>10s}")
     for name, value, target, ok in rows:
         mark = "" if ok is None else ("  ok" if ok else "  MISSED")

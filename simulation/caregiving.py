@@ -80,11 +80,11 @@ def _logistic(x: np.ndarray) -> np.ndarray:
 # poverty samples: lower, less consistent sensitivity, more rejection, fear, neglect and loss.
 _MIX_SPEC: dict[str, dict[str, float]] = {
     "normative": dict(
-        sens_mu=0.6,
-        sens_sd=0.45,
-        cons_mu=0.2,
+        sens_mu=0.7,
+        sens_sd=0.4,
+        cons_mu=0.8,
         cons_sd=0.9,
-        rej_mu=0.0,
+        rej_mu=1.25,
         rej_sd=0.7,
         fear_share=0.17,
         fear_lo=0.0005,
@@ -97,9 +97,9 @@ _MIX_SPEC: dict[str, dict[str, float]] = {
     "high_risk": dict(
         sens_mu=-0.1,
         sens_sd=0.7,
-        cons_mu=0.0,
+        cons_mu=-0.9,
         cons_sd=0.8,
-        rej_mu=0.7,
+        rej_mu=1.6,
         rej_sd=0.8,
         fear_share=0.4,
         fear_lo=0.001,

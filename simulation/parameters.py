@@ -153,7 +153,7 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         Parameter(
             "infant_effect",
-            0.4,
+            0.1,
             "how much an easily distressed infant strains the care it gets: availability is "
             "scaled by reactivity^-infant_effect (0 = no effect)",
             "exponent",

@@ -29,6 +29,10 @@ REUNIONS = (4, 7)  # indices of the reunion episodes
 # Share of distress that carries from one 3-minute episode into the next, by who is present.
 CARRY = {"caregiver": 0.6, "caregiver and stranger": 0.8, "stranger": 0.9, "nobody": 1.0}
 INTERACTIVE_SCALES = ("proximity_seeking", "contact_maintaining", "resistance", "avoidance")
+# How much an irritable temperament adds to reunion resistance, per log unit of reactivity above
+# average: temperament shifts infants along the B1-B2 / B3-C continuum (Belsky & Rovine 1987;
+# Susman-Stillman et al. 1996) without making the class a matter of temperament alone.
+TEMPERAMENT_RESISTANCE = 0.5
 CLASSES = ("A", "B", "C", "D")
 CLASS_NAMES = {
     "A": "avoidant",
@@ -100,7 +104,10 @@ def strange_situation(
             jitter = {k: noise * rng.standard_normal(n) for k in reunion}
             approach = (1 - deact) * (0.3 + 0.7 * activation)
             contact = (1 - deact) * activation * (0.5 + 0.5 * hyper)
-            resist = hyper * activation * (2.0 - soothability)
+            # angry resistance: the hyperactivating strategy, and an irritable temperament
+            # (easily distressed, hard to soothe), which shows in the same behaviour
+            irritable = TEMPERAMENT_RESISTANCE * np.log(np.maximum(reactivity, 1.0))
+            resist = (hyper + irritable) * activation * (2.0 - soothability)
             disorganised = alarm * (0.6 + 0.4 * activation)
             reunion["proximity_seeking"][:, r] = _rate(approach + jitter["proximity_seeking"], 7)
             reunion["contact_maintaining"][:, r] = _rate(contact + jitter["contact_maintaining"], 7)

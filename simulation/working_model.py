@@ -130,7 +130,7 @@ def strategy(wm: WorkingModel) -> Strategy:
     unavailable = 1.0 - wm.other_model
     viable = 1.0 - wm.suppression
     hyper = np.clip(2.0 * unavailable * viable * wm.uncertainty, 0.0, 1.0)
-    futile = unavailable * (1.0 - wm.uncertainty)
+    futile = unavailable**2 * (1.0 - wm.uncertainty)
     deact = np.clip(np.maximum(wm.suppression, futile) * 1.25, 0.0, 1.0)
     return Strategy(hyperactivation=hyper, deactivation=deact, conflict=wm.alarm.copy())
 
