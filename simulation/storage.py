@@ -110,10 +110,24 @@ def config_hash(config: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+# The modules whose code decides what a run produces (figures, the command line and storage do
+# not): results made by other versions of these are never mixed in one folder.
+MODEL_MODULES = (
+    "parameters",
+    "caregiving",
+    "working_model",
+    "strange_situation",
+    "agents",
+    "model",
+    "measures",
+    "runner",
+)
+
+
 def code_fingerprint(*extra: Path) -> str:
     """Hash of the model's source (and extra files): tells results of other code apart."""
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.glob("*.py")) + [Path(p) for p in extra]:
+    for path in [PACKAGE_DIR / f"{m}.py" for m in MODEL_MODULES] + [Path(p) for p in extra]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -262,8 +276,9 @@ class ResultsFolder:
             for part in self._parts(table):
                 if part.name not in done:
                     part.unlink()
-        for tmp in self.path.rglob(".*.tmp"):
-            tmp.unlink()
+        for folder in (self.path, *(self.path / t for t in TABLES)):
+            for tmp in folder.glob(".*.tmp"):
+                tmp.unlink()
 
     def done_runs(self) -> set[tuple[int, int]]:
         """(point, replicate) of every run already stored."""

@@ -102,6 +102,20 @@ def label_of(point: dict[str, Any]) -> str:
     )
 
 
+def _labelled(points: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Label a list of parameter sets; a repeated set (as in Morris designs) gets "#2", "#3"...
+    so every entry of the list stays one parameter set with its own runs."""
+    labelled: dict[str, dict[str, Any]] = {}
+    for point in points:
+        label = base = label_of(point)
+        copy = 1
+        while label in labelled:
+            copy += 1
+            label = f"{base}#{copy}"
+        labelled[label] = point
+    return labelled
+
+
 # ------------------------------------------------------------------ results
 class SweepResults:
     """A finished sweep: small tables in memory on first use, large ones read lazily."""
@@ -154,7 +168,7 @@ class SweepResults:
         self.folder.update_manifest(
             status="complete",
             finished=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            files=sorted(str(Path(p).relative_to(self.out)) for p in (files or [])),
+            files=sorted(os.path.relpath(p, self.out) for p in (files or [])),
         )
         if summary is not None:
             print(summary_line(self, summary))
@@ -188,7 +202,7 @@ def run_sweep(
     workers = options.workers or default_workers()
     folder = ResultsFolder(options.out or out or Path("results") / name)
 
-    labelled = points if isinstance(points, dict) else {label_of(p): p for p in points}
+    labelled = points if isinstance(points, dict) else _labelled(points)
     if not labelled:
         raise ParameterError("a sweep needs at least one parameter set")
     varied = {k for p in labelled.values() for k in p}

@@ -337,3 +337,14 @@ def test_a_script_takes_the_same_flags_when_run_with_python(tmp_path):
     )
     assert done.returncode == 2
     assert "unknown parameter 'wobble'" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_repeated_parameter_set_in_a_list_keeps_its_own_runs(tmp_path):
+    points = [{"sensitivity": 0.5}, {"sensitivity": 0.5}, {"sensitivity": 0.9}]
+    results = run_sweep("t", points, runs=1, seed=2, fixed=SMALL, options=quiet(tmp_path))
+    assert list(results.runs["population"]) == [
+        "sensitivity=0.5",
+        "sensitivity=0.5#2",
+        "sensitivity=0.9",
+    ]
+    assert results.runs["seed"].nunique() == 3
