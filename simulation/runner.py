@@ -178,6 +178,7 @@ def execute(
         disable=not progress,
         file=sys.stderr,
         smoothing=0.1,
+        mininterval=0.5,
     )
     try:
         with executor(workers, scheduler) as (pool, slots):
