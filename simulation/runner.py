@@ -227,20 +227,22 @@ def collect(specs: list[RunSpec], outputs: Iterable[RunOutput | RunError]) -> Re
             )
         by_key[(out.summary["point"], out.summary["run"])] = out
     ordered = [by_key[(s.point, s.replicate)] for s in specs]
-    ids = [
-        {"population": s.label, "point": s.point, "run": s.replicate, "seed": s.seed} for s in specs
-    ]
-    return Results(
-        runs=pd.DataFrame([o.summary for o in ordered]),
-        infants=pd.concat(
-            [pd.DataFrame({**i, **o.infants}) for i, o in zip(ids, ordered, strict=True)],
-            ignore_index=True,
-        ),
-        timeseries=pd.concat(
-            [pd.DataFrame({**i, **o.series}) for i, o in zip(ids, ordered, strict=True)],
-            ignore_index=True,
-        ),
+    return Results(*to_frames(ordered))
+
+
+def to_frames(outputs: list[RunOutput]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The runs, infants and timeseries tables of some runs, in the order given."""
+    ids = [{k: o.summary[k] for k in ("population", "point", "run", "seed")} for o in outputs]
+    runs = pd.DataFrame([o.summary for o in outputs])
+    infants = pd.concat(
+        [pd.DataFrame({**i, **o.infants}) for i, o in zip(ids, outputs, strict=True)],
+        ignore_index=True,
     )
+    series = pd.concat(
+        [pd.DataFrame({**i, **o.series}) for i, o in zip(ids, outputs, strict=True)],
+        ignore_index=True,
+    )
+    return runs, infants, series
 
 
 def run_many(

@@ -27,7 +27,7 @@ import pandas as pd
 from scipy.stats import qmc
 
 from simulation.parameters import PARAMETERS, ParameterError, validate
-from simulation.runner import RunError, RunOutput, RunSpec, execute, run_seed
+from simulation.runner import RunError, RunOutput, RunSpec, execute, run_seed, to_frames
 from simulation.storage import (
     ResultsFolder,
     code_fingerprint,
@@ -272,7 +272,7 @@ def _stream(
     def flush() -> None:
         nonlocal last_flush
         if buffer:
-            folder.write_part(*_frames(buffer))
+            folder.write_part(*to_frames(buffer))
             buffer.clear()
         last_flush = time.time()
 
@@ -293,20 +293,6 @@ def _stream(
         ) from None
     flush()
     return errors
-
-
-def _frames(outputs: list[RunOutput]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    ids = [{k: o.summary[k] for k in ("population", "point", "run", "seed")} for o in outputs]
-    runs = pd.DataFrame([o.summary for o in outputs])
-    infants = pd.concat(
-        [pd.DataFrame({**i, **o.infants}) for i, o in zip(ids, outputs, strict=True)],
-        ignore_index=True,
-    )
-    series = pd.concat(
-        [pd.DataFrame({**i, **o.series}) for i, o in zip(ids, outputs, strict=True)],
-        ignore_index=True,
-    )
-    return runs, infants, series
 
 
 def _report_errors(folder: ResultsFolder, errors: list[RunError]) -> None:
