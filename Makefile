@@ -9,8 +9,10 @@ WORKERS ?= 2
 
 .PHONY: run test validation lint format benchmark params readme-params clean
 
+# --overwrite: the same settings resume or reuse; after a change to the model or its parameter
+# table (other settings), the results are made again instead of refused.
 run: $(STAMP)
-	$(VENV)/bin/attachment-sim experiment caregiving --runs $(RUNS) --workers $(WORKERS)
+	$(VENV)/bin/attachment-sim experiment caregiving --runs $(RUNS) --workers $(WORKERS) --overwrite
 
 test: $(STAMP)
 	$(PY) -m pytest

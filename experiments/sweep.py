@@ -59,7 +59,14 @@ def run(options: Options | None = None) -> dict:
     # ---- sweep 1: the sensitivity x consistency grid ------------------------------------------
     points = grid(sensitivity=GRID_VALUES, consistency=GRID_VALUES)
     results = run_sweep(
-        NAME, points, runs=GRID_RUNS, seed=SEED, fixed=fixed, options=options, out=out
+        NAME,
+        points,
+        runs=GRID_RUNS,
+        seed=SEED,
+        fixed=fixed,
+        options=options,
+        out=out,
+        keep=("runs",),  # class shares per run are all this experiment needs
     )
     by_cell = results.runs.groupby(["sensitivity", "consistency"], as_index=False)
     cells = by_cell[CLASS_COLUMNS].mean()  # mean class shares of each grid cell
@@ -90,6 +97,7 @@ def run(options: Options | None = None) -> dict:
         seed=SEED,
         fixed=fixed,
         options=morris_options,
+        keep=("runs",),
     )
     secure = morris_results.runs.groupby("point")["share_B"].mean().to_numpy()  # design order
     effects = morris_analysis.analyze(problem, design, secure, num_levels=MORRIS_LEVELS, seed=seed)

@@ -288,18 +288,29 @@ class ResultsFolder:
         frame = ds.dataset(parts, format="parquet").to_table(columns=["point", "run"]).to_pandas()
         return set(zip(frame["point"].tolist(), frame["run"].tolist(), strict=True))
 
-    def write_part(self, runs: pd.DataFrame, infants: pd.DataFrame, series: pd.DataFrame) -> None:
+    def write_part(
+        self,
+        runs: pd.DataFrame,
+        infants: pd.DataFrame,
+        series: pd.DataFrame,
+        keep: tuple[str, ...] = TABLES,
+    ) -> None:
+        """Store finished runs; ``keep`` names the tables worth their disk space (runs always)."""
         numbers = [int(p.stem.split("-")[1]) for p in self._parts("runs")]
         name = f"part-{max(numbers, default=-1) + 1:05d}.parquet"
-        write_parquet(infants, self.path / "infants" / name)
-        write_parquet(series, self.path / "timeseries" / name)
+        if "infants" in keep:
+            write_parquet(infants, self.path / "infants" / name)
+        if "timeseries" in keep:
+            write_parquet(series, self.path / "timeseries" / name)
         write_parquet(runs, self.path / "runs" / name)  # last: marks these runs as stored
 
     # -------------------------------------------------------------- reading
     def dataset(self, table: str) -> ds.Dataset:
         parts = self._parts(table)
         if not parts:
-            raise ResultsError(f"{self.path} has no {table} results")
+            raise ResultsError(
+                f"{self.path} has no {table} table (not run yet, or not kept by the experiment)"
+            )
         return ds.dataset(parts, format="parquet")
 
     def load(

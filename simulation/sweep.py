@@ -29,6 +29,7 @@ from scipy.stats import qmc
 from simulation.parameters import PARAMETERS, ParameterError, validate
 from simulation.runner import RunError, RunOutput, RunSpec, execute, run_seed, to_frames
 from simulation.storage import (
+    TABLES,
     ResultsFolder,
     code_fingerprint,
     git_state,
@@ -192,10 +193,13 @@ def run_sweep(
     options: Options | None = None,
     out: Path | str | None = None,
     extra_config: dict[str, Any] | None = None,
+    keep: tuple[str, ...] = TABLES,
 ) -> SweepResults:
     """Run ``runs`` replicates of every parameter set into a results folder (default
     ``results/NAME``), resuming a previous attempt. ``options`` (from the command line) override
-    ``runs``, ``seed`` and ``out`` and add ``--set`` settings to every parameter set."""
+    ``runs``, ``seed`` and ``out`` and add ``--set`` settings to every parameter set. ``keep``
+    names the tables to store: the per-run ``runs`` table always, ``infants`` and ``timeseries``
+    (one row per infant, per day) only when the analysis needs them."""
     options = options or Options()
     runs = options.runs or runs
     seed = options.seed if options.seed is not None else seed
@@ -221,6 +225,8 @@ def run_sweep(
         "points": full,
         **(extra_config or {}),
     }
+    if tuple(keep) != TABLES:
+        config["keep"] = list(keep)
     state = folder.prepare(config, code_fingerprint(), options.overwrite)
     folder.update_manifest(
         master_seed=seed,
@@ -241,7 +247,7 @@ def run_sweep(
     ]
     total = len(full) * runs
     if specs:
-        errors = _stream(folder, specs, workers, options, total, len(done))
+        errors = _stream(folder, specs, workers, options, total, len(done), keep)
         if errors:
             _report_errors(folder, errors)
     (folder.path / "errors.csv").unlink(missing_ok=True)  # every run has now succeeded
@@ -263,6 +269,7 @@ def _stream(
     options: Options,
     total: int,
     done: int,
+    keep: tuple[str, ...] = TABLES,
 ) -> list[RunError]:
     """Run the specs and store finished runs in parts; on Ctrl-C keep what finished."""
     buffer: list[RunOutput] = []
@@ -272,7 +279,7 @@ def _stream(
     def flush() -> None:
         nonlocal last_flush
         if buffer:
-            folder.write_part(*to_frames(buffer))
+            folder.write_part(*to_frames(buffer), keep=keep)
             buffer.clear()
         last_flush = time.time()
 

@@ -348,3 +348,13 @@ def test_a_repeated_parameter_set_in_a_list_keeps_its_own_runs(tmp_path):
         "sensitivity=0.9",
     ]
     assert results.runs["seed"].nunique() == 3
+
+
+def test_a_sweep_can_keep_only_the_runs_table(tmp_path):
+    results = run_sweep(
+        "t", POINTS, runs=1, seed=3, fixed=SMALL, options=quiet(tmp_path), keep=("runs",)
+    )
+    assert len(results.runs) == 4
+    assert not (tmp_path / "infants").exists() and not (tmp_path / "timeseries").exists()
+    with pytest.raises(ResultsError, match="has no infants table"):
+        _ = results.infants
