@@ -64,6 +64,7 @@ def command_run(args: argparse.Namespace) -> int:
     )
     if args.out:
         out = Path(args.out)
+        write_table(results.runs, out / "runs.csv")
         write_table(infants, out / "infants.csv")
         write_table(results.timeseries, out / "timeseries.csv")
         summary = {

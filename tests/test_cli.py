@@ -87,6 +87,7 @@ def test_run_prints_class_shares_with_intervals(tmp_path, capsys):
     assert summary["parameters"]["n_dyads"] == 30
     assert sum(summary["shares"].values()) == pytest.approx(1)
     assert (tmp_path / "infants.csv").read_text().count("\n") == 91  # header + 3 x 30
+    assert (tmp_path / "runs.csv").read_text().count("\n") == 4  # header + 3 runs
 
 
 def test_ssp_reads_the_procedure_aloud(capsys):
