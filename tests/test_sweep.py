@@ -233,19 +233,24 @@ def _wait_for_parts(out: Path, process: subprocess.Popen, timeout: float = 120) 
     pytest.fail("no results appeared")
 
 
-@pytest.mark.parametrize("how", ["ctrl-c", "kill"])
-def test_an_interrupted_experiment_resumes_to_the_same_results(tmp_path, how):
-    script = tmp_path / "interrupt.py"
-    script.write_text(SCRIPT)
-    reference, out = tmp_path / "reference", tmp_path / "interrupted"
+def _run_to_the_end(script: Path, out: Path) -> subprocess.CompletedProcess:
     done = subprocess.run(
-        [sys.executable, str(script), "--out", str(reference), "--quiet"],
+        [sys.executable, str(script), "--out", str(out), "--quiet"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "kill"])
+def test_an_interrupted_experiment_resumes_to_the_same_results(tmp_path, how):
+    script = tmp_path / "interrupt.py"
+    script.write_text(SCRIPT)
+    reference, out = tmp_path / "reference", tmp_path / "interrupted"
+    _run_to_the_end(script, reference)
 
     process = _start(script, out)
     _wait_for_parts(out, process)
@@ -261,14 +266,7 @@ def test_an_interrupted_experiment_resumes_to_the_same_results(tmp_path, how):
     stored = len(load_results(out).load("runs"))
     assert 0 < stored < 300
 
-    again = subprocess.run(
-        [sys.executable, str(script), "--out", str(out), "--quiet"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert again.returncode == 0, again.stderr
+    again = _run_to_the_end(script, out)
     assert f"({stored} already there)" in again.stdout
     assert_same_results(reference, out)
 
