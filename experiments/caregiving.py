@@ -17,6 +17,7 @@ from simulation.sweep import Options, run_sweep
 # ---- the model and its parameters -------------------------------------------------------------
 NAME = "caregiving"
 RUNS, SEED, DYADS = 100, 2026, 100
+HORIZON = 1  # the first year only: this experiment is about infancy (see life_course.py)
 # label -> model parameters (anything in `attachment-sim params` can go here)
 POPULATIONS: dict[str, dict] = {
     "consistent": {"caregivers": "consistent"},
@@ -32,7 +33,12 @@ PRESETS = ["consistent", "inconsistent", "rejecting", "frightening"]
 def run(options: Options | None = None) -> dict:
     # ---- the sweep: RUNS replicates of every population, stored as they finish ----------------
     results = run_sweep(
-        NAME, POPULATIONS, runs=RUNS, seed=SEED, fixed={"n_dyads": DYADS}, options=options
+        NAME,
+        POPULATIONS,
+        runs=RUNS,
+        seed=SEED,
+        fixed={"n_dyads": DYADS, "horizon_years": HORIZON},
+        options=options,
     )
     infants, series, out = results.infants, results.timeseries, results.out
 

@@ -54,7 +54,8 @@ def run(options: Options | None = None) -> dict:
     options = options or Options()
     seed = options.seed if options.seed is not None else SEED
     out = Path(options.out or Path("results") / NAME)
-    fixed = {"caregivers": "normative", "n_dyads": DYADS}  # other dimensions: the normative mix
+    # other dimensions from the normative mix; the first year only (infant security)
+    fixed = {"caregivers": "normative", "n_dyads": DYADS, "horizon_years": 1}
 
     # ---- sweep 1: the sensitivity x consistency grid ------------------------------------------
     points = grid(sensitivity=GRID_VALUES, consistency=GRID_VALUES)

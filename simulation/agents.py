@@ -1,4 +1,4 @@
-"""Mesa agents: caregivers and infants.
+"""Mesa agents: caregivers and the people they raise (infants who grow up).
 
 The agents are thin: their state lives in the model's per-dyad arrays so that one day of care is
 computed for all dyads at once by the plain functions in ``caregiving`` and ``working_model``.
@@ -36,8 +36,9 @@ class Caregiver(Agent):
         return float(self.model.caregiver_traits.sensitivity[self.index])
 
 
-class Infant(Agent):
-    """An infant who bids for comfort and learns a working model from the answers."""
+class Person(Agent):
+    """An infant who bids for comfort, learns a working model from the answers, grows up and
+    carries that model into adult relationships."""
 
     model: AttachmentModel
 
@@ -80,3 +81,18 @@ class Infant(Agent):
 
     def _own_model(self) -> WorkingModel:
         return self.model.working_model.select(slice(self.index, self.index + 1))
+
+    @property
+    def age_years(self) -> float:
+        return self.model.age_years
+
+    @property
+    def partner(self) -> Person | None:
+        """The current partner (adults), or None."""
+        j = int(self.model.partner[self.index])
+        return None if j < 0 else self.model.people[j]
+
+    @property
+    def category(self) -> str:
+        """Bartholomew category from anxiety and avoidance now (fixed cut-offs)."""
+        return str(self.model.categories()[self.index])

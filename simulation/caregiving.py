@@ -34,8 +34,9 @@ PRESETS: dict[str, dict[str, float]] = {
     ),
 }
 
-# Caregiver populations a model can be built from.
-MIXES = ("normative", "high_risk", *PRESETS, "spectrum")
+# Caregiver populations a model can be built from. "balanced" gives each caregiver one of the
+# four presets with equal chance: a teaching population in which every style is common.
+MIXES = ("normative", "high_risk", "balanced", *PRESETS, "spectrum")
 
 
 @dataclass
@@ -126,6 +127,10 @@ def draw_caregivers(
     if mix in PRESETS or mix == "spectrum":
         values = PRESETS[mix] if mix in PRESETS else spectrum_preset(spectrum)
         return CaregiverTraits(**{k: np.full(n, values[k], dtype=float) for k in DIMENSIONS})
+    if mix == "balanced":
+        table = np.array([[PRESETS[p][k] for k in DIMENSIONS] for p in PRESETS])
+        rows = table[rng.integers(0, len(PRESETS), n)]
+        return CaregiverTraits(**{k: rows[:, j].copy() for j, k in enumerate(DIMENSIONS)})
     if mix not in _MIX_SPEC:
         raise ValueError(f"unknown caregiver mix {mix!r}: allowed {', '.join(MIXES)}")
     spec = _MIX_SPEC[mix]

@@ -62,20 +62,67 @@ def command_run(args: argparse.Namespace) -> int:
         f"{correlation(infants['observed_sensitivity'], infants['secure']):.3f}; "
         f"Strange Situation re-test agreement {retest_agreement(infants):.3f}"
     )
+    adult = _print_adult_outcomes(results) if "adult_category" in infants else {}
     if args.out:
         out = Path(args.out)
         write_table(results.runs, out / "runs.csv")
         write_table(infants, out / "infants.csv")
         write_table(results.timeseries, out / "timeseries.csv")
+        for table in ("life", "couples"):
+            frame = getattr(results, table)
+            if len(frame):
+                write_table(frame, out / f"{table}.csv")
         summary = {
             "runs": args.runs,
             "seed": args.seed,
             "parameters": params,
             "shares": {c: float(shares.loc[c, "share"]) for c in shares.index},
+            **adult,
         }
         write_json(summary, out / "summary.json")
         print(f"tables and summary.json written to {out}/")
     return 0
+
+
+def _print_adult_outcomes(results: Any) -> dict[str, Any]:
+    """Adult categories, how infant classes carried into them, and couple outcomes."""
+    import pandas as pd
+
+    from simulation.life_course import CATEGORIES
+    from simulation.measures import correlation
+
+    infants, couples = results.infants, results.couples
+    age = int(infants["final_age"].max())
+    shares = infants["adult_category"].value_counts(normalize=True)
+    print(f"\nAdult category at {age} (anxiety and avoidance on the ECR 1-7 scale)")
+    for category in CATEGORIES:
+        print(f"  {category:12s}{shares.get(category, 0.0):7.3f}")
+    flow = pd.crosstab(infants["ssp_class"], infants["adult_category"], normalize="index")
+    flow = flow.reindex(columns=list(CATEGORIES), fill_value=0.0)
+    print(f"Infant class (rows) -> adult category at {age} (columns), share of each row")
+    print(flow.round(2).to_string())
+    stability = correlation(infants["secure"], infants["adult_secure"])
+    print(f"security at 12 months - security at {age}: r = {stability:.3f}")
+    summary: dict[str, Any] = {
+        "adult_distribution": {c: float(shares.get(c, 0.0)) for c in CATEGORIES},
+        "infant_to_adult": flow.to_dict(orient="index"),
+        "stability_r": stability,
+    }
+    if len(couples):
+        observed = couples[couples["observed_3y"]]
+        breakup = observed["broke_up_3y"].mean() if len(observed) else float("nan")
+        print(
+            f"Couples: {len(couples)}; mean satisfaction {couples['satisfaction'].mean():.3f} "
+            f"(0-1); broke up within 3 years {breakup:.3f}; weeks with a pursuer-withdrawer "
+            f"episode {couples['demand_withdraw_rate'].mean():.3f}"
+        )
+        summary["couples"] = {
+            "couples": len(couples),
+            "satisfaction": float(couples["satisfaction"].mean()),
+            "breakup_rate_3y": float(breakup),
+            "demand_withdraw_rate": float(couples["demand_withdraw_rate"].mean()),
+        }
+    return summary
 
 
 # ------------------------------------------------------------------ experiment
@@ -121,11 +168,11 @@ def command_ssp(args: argparse.Namespace) -> int:
         )
 
     settings = dict(parse_assignment(text) for text in args.set or [])
-    settings.update(n_dyads=1, caregivers=args.caregiver)
+    settings.update(n_dyads=1, caregivers=args.caregiver, horizon_years=1)
     model = AttachmentModel(rng=args.seed, **validate(settings))
     while model.running:
         model.step()
-    ssp, infant = model.ssp, model.infants[0]
+    ssp, infant = model.ssp, model.people[0]
     assert ssp is not None
     p = model.params
     traits = model.first_caregiver_traits.row(0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from simulation.life_course import CATEGORIES
 from simulation.strange_situation import CLASSES
 
 Z95 = 1.959963984540054
@@ -76,8 +77,11 @@ SUMMARY_MEANS = (
 )
 
 
-def run_summary(table: dict[str, np.ndarray]) -> dict[str, float]:
-    """One run in one row: class shares, mean scores, correlations and re-test agreement."""
+def run_summary(
+    table: dict[str, np.ndarray], couples: dict[str, np.ndarray] | None = None
+) -> dict[str, float]:
+    """One run in one row: class shares, mean scores, correlations and re-test agreement; past
+    the first year also the adult categories, continuity from 12 months and couple outcomes."""
     classes = np.asarray(table["ssp_class"])
     row: dict[str, float] = {f"share_{c}": float((classes == c).mean()) for c in CLASSES}
     for name in SUMMARY_MEANS:
@@ -86,4 +90,24 @@ def run_summary(table: dict[str, np.ndarray]) -> dict[str, float]:
     row["sensitivity_security_r"] = correlation(table["observed_sensitivity"], secure)
     row["true_sensitivity_security_r"] = correlation(table["sensitivity"], secure)
     row["ssp_retest_agreement"] = float((classes == np.asarray(table["ssp_retest_class"])).mean())
+    if "adult_category" in table:
+        category = np.asarray(table["adult_category"])
+        row["final_age"] = float(np.max(table["final_age"]))
+        for c in CATEGORIES:
+            row[f"share_{c}"] = float((category == c).mean())
+        row["security_stability_r"] = correlation(secure, table["adult_secure"])
+        row["mean_adult_anxiety_ecr"] = float(np.mean(table["adult_anxiety_ecr"]))
+        row["mean_adult_avoidance_ecr"] = float(np.mean(table["adult_avoidance_ecr"]))
+        row["mean_partners"] = float(np.mean(table["partners"]))
+        row["mean_satisfaction"] = float(np.nanmean(table["mean_satisfaction"]))
+    if couples:
+        row["couples"] = len(couples["couple"])
+        row["couple_satisfaction"] = float(np.mean(couples["satisfaction"]))
+        row["demand_withdraw_rate"] = float(np.mean(couples["demand_withdraw_rate"]))
+        observed = np.asarray(couples["observed_3y"], dtype=bool)
+        row["breakup_rate_3y"] = (
+            float(np.mean(np.asarray(couples["broke_up_3y"])[observed]))
+            if observed.any()
+            else float("nan")
+        )
     return row

@@ -1,4 +1,5 @@
-"""The Mesa model: caregiver-infant dyads over the first year, ending in a Strange Situation."""
+"""The Mesa model: caregiver-infant dyads through the first year (ending in a Strange Situation),
+childhood and adolescence, into adult partner relationships."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import numpy as np
 from mesa import Model
 from mesa.datacollection import DataCollector
 
-from simulation.agents import Caregiver, Infant
+from simulation.agents import Caregiver, Person
 from simulation.caregiving import (
     DIMENSIONS,
     CaregiverTraits,
@@ -18,14 +19,47 @@ from simulation.caregiving import (
     neglect_transition,
     respond_to_bids,
 )
+from simulation.life_course import (
+    ADOLESCENCE_AGE,
+    ADULT_AGE,
+    ADULTHOOD,
+    CATEGORIES,
+    CHILDHOOD,
+    ILLNESS_MONTHS,
+    ILLNESS_SENSITIVITY,
+    INFANCY,
+    MONTHS_PER_YEAR,
+    OTHERS_BIDS_PER_MONTH,
+    OTHERS_REJECTION,
+    SEPARATED_AVAILABILITY,
+    SEPARATION_MONTHS,
+    STABLE_CAREGIVER,
+    WEEKS_PER_YEAR,
+    adult_category,
+    caregiver_bids_per_month,
+    draw_others,
+    ecr_scale,
+    monthly_events,
+    plasticity,
+)
 from simulation.parameters import validate
+from simulation.partners import (
+    CLOSENESS_RATE,
+    SATISFACTION_RATE,
+    CoupleWeek,
+    Dispositions,
+    breakup_chance,
+    couple_week,
+    dispositions,
+    match,
+    read_responses,
+)
 from simulation.strange_situation import StrangeSituationResult, strange_situation
 from simulation.working_model import (
     Experience,
     WorkingModel,
     anxiety,
     avoidance,
-    bid_intensity,
     strategy,
     unregulated_load,
     update_working_model,
@@ -40,7 +74,30 @@ SUBSTITUTE_AVAILABILITY = 0.05
 OBSERVATION_AGE_SHARE = 0.75
 
 
-# Population means recorded every day (the time-series table).
+# An adult's bids for support to people other than a partner, per week.
+OTHERS_BIDS_PER_WEEK_ADULT = 1.0
+# A lost caregiver in childhood is followed by a new one after this many months.
+LOSS_GAP_MONTHS = 2
+# Satisfaction and closeness of a couple when it forms.
+NEW_COUPLE_SATISFACTION = 0.7
+NEW_COUPLE_CLOSENESS = 0.5
+# A pairing observed for this long counts in the 3-year breakup rate.
+BREAKUP_WINDOW_WEEKS = 3 * WEEKS_PER_YEAR
+
+# Adult steps are four weeks long, each week of partner interaction drawn separately.
+WEEKS_PER_STEP = 4
+LOGGED_BEHAVIOUR = (
+    "need",
+    "bid",
+    "direct",
+    "comforted",
+    "withdrew",
+    "escalated",
+    "pushed_away",
+    "read_as_rejection",
+)
+
+# Population means recorded every step (the time-series table).
 DAILY_MEANS = (
     "other_model",
     "self_model",
@@ -50,6 +107,7 @@ DAILY_MEANS = (
     "anxiety",
     "avoidance",
 )
+SHARES = tuple(f"share_{c}" for c in CATEGORIES)
 
 
 def _mean_reporter(name: str):
@@ -57,17 +115,21 @@ def _mean_reporter(name: str):
 
 
 class AttachmentModel(Model):
-    """Caregiver-infant dyads: daily bids for comfort, responses, working-model learning.
+    """People from birth: daily bids for comfort in the first year (then a Strange Situation),
+    monthly care and other relationships to 18, weekly partner interactions after.
 
     Parameters are those of ``simulation.parameters.PARAMETERS`` (keywords), plus ``rng``.
+    ``trace_couples`` keeps every couple's week-by-week story in ``couple_log``.
     """
 
-    def __init__(self, rng: Any = None, **params: Any) -> None:
+    def __init__(self, rng: Any = None, trace_couples: bool = False, **params: Any) -> None:
         super().__init__(rng=rng)
         self.params = p = validate(params)
         n = p["n_dyads"]
         self.n_dyads = n
         self.days = p["days"]
+        self.horizon = p["horizon_years"]
+        self.trace_couples = trace_couples
 
         traits = self.draw_caregivers(n)
         self.caregiver_traits: CaregiverTraits = traits
@@ -87,6 +149,7 @@ class AttachmentModel(Model):
         self._strain = self.reactivity ** -p["infant_effect"]
 
         self.working_model = WorkingModel.newborn(n)
+        self._dispositions: Dispositions | None = None
         self.load = np.zeros(n)
         self.in_neglect = np.zeros(n, dtype=bool)
         # A loss happens on one day, early enough that the new caregiver has arrived a month
@@ -104,17 +167,100 @@ class AttachmentModel(Model):
         self.comforts_total = np.zeros(n)
         self.ssp: StrangeSituationResult | None = None
 
-        self.caregivers = [Caregiver(self, i, str(styles[i])) for i in range(n)]
-        self.infants = [Infant(self, i, self.caregivers[i]) for i in range(n)]
+        # life course
+        self.stage = INFANCY
+        self.months = 0  # months since the first birthday
+        self.weeks = 0  # weeks since the 18th birthday
+        self.prototype: WorkingModel | None = None  # the working model at 12 months
+        self.absent_months = np.zeros(n, dtype=int)  # caregiver away (separation, loss)
+        self.replace_on_return = np.zeros(n, dtype=bool)  # after a loss: a new caregiver
+        self.ill_months = np.zeros(n, dtype=int)
+        self.others = np.zeros(n)
+        self.life_events = np.zeros(n, dtype=int)
+        self._records: list[dict[str, np.ndarray]] = []
 
-        self.means: dict[str, float] = {}
+        # adulthood
+        self.partner = np.full(n, -1)
+        self.satisfaction = np.full(n, np.nan)
+        self.closeness = np.zeros(n)
+        self.partners_count = np.zeros(n, dtype=int)
+        self.breakups = np.zeros(n, dtype=int)
+        self.weeks_partnered = np.zeros(n, dtype=int)
+        self.satisfaction_sum = np.zeros(n)
+        self.needs = np.zeros(n, dtype=int)
+        self.needs_met = np.zeros(n, dtype=int)
+        self.couples = _Couples()
+        self.couple_records: list[dict[str, Any]] = []
+        self.couple_log: list[dict[str, Any]] = []
+
+        self.caregivers = [Caregiver(self, i, str(styles[i])) for i in range(n)]
+        self.people = [Person(self, i, self.caregivers[i]) for i in range(n)]
+
+        self.means: dict[str, Any] = {}
         self.datacollector = DataCollector(
-            model_reporters={"day": "day", **{k: _mean_reporter(k) for k in DAILY_MEANS}}
+            model_reporters={
+                "day": "day",
+                "age_years": "age_years",
+                "stage": "stage",
+                **{k: _mean_reporter(k) for k in (*DAILY_MEANS, *SHARES)},
+                "partnered": _mean_reporter("partnered"),
+                "satisfaction": _mean_reporter("satisfaction"),
+            }
         )
         self.collect()
 
-    # ------------------------------------------------------------------ one day
+    @property
+    def dispositions(self) -> Dispositions:
+        """What everyone's working model implies now (computed once per change of the models)."""
+        if self._dispositions is None:
+            self._dispositions = dispositions(self.working_model)
+        return self._dispositions
+
+    # ------------------------------------------------------------------ the clock
+    @property
+    def age_years(self) -> float:
+        """Age of the cohort at the end of the last step."""
+        if self.stage == INFANCY:
+            return int(self.time) / self.days
+        if self.stage == ADULTHOOD:
+            return ADULT_AGE + self.weeks / WEEKS_PER_YEAR
+        return 1.0 + self.months / MONTHS_PER_YEAR
+
+    @property
+    def day(self) -> int:
+        """Days of life completed (the first year counts ``days`` days, later years 365)."""
+        if self.stage == INFANCY:
+            return int(self.time)
+        return self.days + round((self.age_years - 1.0) * 365)
+
     def step(self) -> None:
+        """One step of life: a day in infancy, a month to 18, four weeks after."""
+        if self.stage == INFANCY:
+            self._infant_day()
+        elif self.stage == ADULTHOOD:
+            self._adult_weeks()
+        else:
+            self._child_month()
+        self.collect()
+
+    def _birthday(self) -> None:
+        """Record everyone at this birthday; move to the next stage; stop at the horizon."""
+        age = round(self.age_years)
+        self._records.append(self.snapshot(age))
+        if age >= self.horizon:
+            self.running = False
+            self._close_all_couples()
+            return
+        self.others = draw_others(self.params["others_sensitivity"], self.n_dyads, self.rng)
+        if age >= ADULT_AGE:
+            self.stage = ADULTHOOD
+        elif age >= ADOLESCENCE_AGE:
+            self.stage = "adolescence"
+        else:
+            self.stage = CHILDHOOD
+
+    # ------------------------------------------------------------------ infancy: one day
+    def _infant_day(self) -> None:
         """One day: each infant's distress episodes, the caregiver's answers, learning."""
         # Mesa sets the clock to the end of the day being stepped: day 0 runs at time 1.
         day = int(self.time) - 1
@@ -131,7 +277,7 @@ class AttachmentModel(Model):
         availability = np.minimum(1.0, availability * self._strain)
         present = ~unavailable
 
-        intensity = bid_intensity(strategy(self.working_model))
+        intensity = self.dispositions.intensity
         bids = rng.poisson(p["distress_rate"] * self.reactivity)
         care = respond_to_bids(
             bids,
@@ -153,6 +299,7 @@ class AttachmentModel(Model):
             overwhelmed=(self.load > OVERWHELM_LIMIT).astype(int),
         )
         update_working_model(self.working_model, experience, p["learning_rate"])
+        self._dispositions = None
 
         self.bids_total += bids
         self.comforts_total += care.comforted
@@ -162,32 +309,357 @@ class AttachmentModel(Model):
             self._observed_comforts += care.comforted
         if day + 1 == self.days:
             self.ssp = self.run_strange_situation(rng)
-            self.running = False
-        self.collect()
+            self.prototype = self.working_model.copy()
+            self.in_neglect[:] = False
+            self.stage = CHILDHOOD
+            self._birthday()
 
-    @property
-    def day(self) -> int:
-        """Days of life completed (the model clock)."""
-        return int(self.time)
+    # ------------------------------------------------------------------ childhood: one month
+    def _child_month(self) -> None:
+        """One month of childhood or adolescence: care from the same caregiver (whose life can
+        change), comfort from other people, one learning update."""
+        p, rng, n = self.params, self.rng, self.n_dyads
+        age = self.age_years
+        self._caregiver_events(rng)
+        traits = self.caregiver_traits
+        absent = self.absent_months > 0
+        # One representative day stands for the month's care, so day-to-day swings in an
+        # inconsistent caregiver's availability still reach the child as surprise.
+        neglected = rng.random(n) < traits.neglect
+        availability = daily_availability(traits, absent | neglected, rng)
+        availability = np.where(
+            self.ill_months > 0, availability * ILLNESS_SENSITIVITY, availability
+        )
+        availability = np.where(absent, SEPARATED_AVAILABILITY, availability)
+        availability = np.minimum(1.0, availability * self._strain)
+        present = ~(absent | neglected)
 
-    def collect(self) -> None:
-        """Record today's population means (one pass over the working models)."""
-        wm = self.working_model
-        columns = np.stack(
-            [
-                wm.other_model,
-                wm.self_model,
-                wm.uncertainty,
-                wm.suppression,
-                wm.alarm,
-                anxiety(wm),
-                avoidance(wm),
+        intensity = self.dispositions.intensity
+        bids = rng.poisson(caregiver_bids_per_month(p["distress_rate"], self.reactivity, age))
+        care = respond_to_bids(
+            bids, intensity, availability, traits.rejection * present, traits.fear * present, rng
+        )
+        other_bids = rng.poisson(OTHERS_BIDS_PER_MONTH * self.reactivity)
+        others = respond_to_bids(
+            other_bids, intensity, self.others, OTHERS_REJECTION, np.zeros(n), rng
+        )
+        comforted = care.comforted + others.comforted
+        believed, missed, abandoned = read_responses(
+            comforted, care.missed + others.missed, self.dispositions, rng
+        )
+        experience = Experience(
+            bids=bids + other_bids,
+            soothed=rng.binomial(believed, self.soothability),
+            comforted=comforted,
+            missed=missed,
+            rebuffed=care.rebuffed + others.rebuffed,
+            frightened=care.frightened,
+            overwhelmed=np.zeros(n, dtype=int),
+            abandoned=abandoned,
+        )
+        self._learn(experience, age)
+        self.absent_months = np.maximum(self.absent_months - 1, 0)
+        self.ill_months = np.maximum(self.ill_months - 1, 0)
+        self.months += 1
+        if self.months % MONTHS_PER_YEAR == 0:
+            self._birthday()
+
+    def _learn(self, experience: Experience, age: float) -> None:
+        """The one learning update, with plasticity for this age and the continuity setting."""
+        p = self.params
+        rate = p["learning_rate"] * plasticity(
+            age, p["plasticity_floor"], p["plasticity_halflife_years"]
+        )
+        pull = p["prototype_weight"] if p["continuity"] == "prototype" else 0.0
+        update_working_model(self.working_model, experience, rate, self.prototype, pull)
+        self._dispositions = None
+
+    def _caregiver_events(self, rng: np.random.Generator) -> None:
+        """Loss, separation, illness or a new stable caregiver, this month."""
+        p = self.params
+        rates = {
+            "loss": p["loss_rate"],
+            "separation": p["separation_rate"],
+            "illness": p["illness_rate"],
+            "stable_caregiver": p["stable_caregiver_rate"],
+        }
+        events = monthly_events(self.n_dyads, rates, rng)
+        returning = np.flatnonzero((self.absent_months == 1) & self.replace_on_return)
+        if len(returning):
+            self._new_caregivers(returning, self.draw_caregivers(len(returning)))
+            self.replace_on_return[returning] = False
+        free = self.absent_months == 0
+        lost = events.loss & free
+        separated = events.separation & free & ~lost
+        self.absent_months[lost] = LOSS_GAP_MONTHS
+        self.replace_on_return[lost] = True
+        self.absent_months[separated] = SEPARATION_MONTHS
+        self.ill_months[events.illness & free] = ILLNESS_MONTHS
+        stable = np.flatnonzero(events.stable_caregiver & free & ~lost & ~separated)
+        if len(stable):
+            new = self._with_set_dimensions(
+                CaregiverTraits(
+                    **{k: np.full(len(stable), STABLE_CAREGIVER[k]) for k in DIMENSIONS}
+                )
+            )
+            self._new_caregivers(stable, new, style="consistent")
+            self.ill_months[stable] = 0
+        self.life_events += lost | separated | events.illness | events.stable_caregiver
+
+    def _new_caregivers(
+        self, rows: np.ndarray, traits: CaregiverTraits, style: str | None = None
+    ) -> None:
+        """The people at ``rows`` get new caregivers (new agents) with ``traits``."""
+        traits.disruption[:] = 0.0
+        self.caregiver_traits.replace_rows(rows, traits)
+        styles = nearest_style(traits) if style is None else np.full(len(rows), style)
+        for i, s in zip(rows, styles, strict=True):
+            self.caregivers[i].remove()
+            caregiver = Caregiver(self, int(i), str(s))
+            self.caregivers[i] = caregiver
+            self.people[i].caregiver = caregiver
+
+    # ------------------------------------------------------------------ adulthood: four weeks
+    def _adult_weeks(self) -> None:
+        """Four weeks of adult life: singles meet, couples interact week by week, everyone
+        learns from the four weeks in one update."""
+        p, rng, n = self.params, self.rng, self.n_dyads
+        age = self.age_years
+        d = self.dispositions
+        weeks = WEEKS_PER_STEP
+        meeting = 1.0 - np.exp(-p["meeting_rate"] * weeks / WEEKS_PER_YEAR)
+        a, b = match(np.flatnonzero(self.partner < 0), d, meeting, p["matching"], rng)
+        if len(a):
+            self._form_couples(a, b)
+
+        # bids to other people (friends, colleagues): fewer than a child's, as the partner
+        # takes over the attachment functions (Hazan & Zeifman 1994)
+        other_bids = rng.poisson(OTHERS_BIDS_PER_WEEK_ADULT * weeks * self.reactivity)
+        others = respond_to_bids(
+            other_bids, d.intensity, self.others, OTHERS_REJECTION, np.zeros(n), rng
+        )
+        soothed, missed, abandoned = read_responses(others.comforted, others.missed, d, rng)
+        bids, comforted, rebuffed = other_bids, others.comforted.copy(), others.rebuffed.copy()
+
+        if len(self.couples):
+            actors = np.concatenate([self.couples.a, self.couples.b])
+            week = couple_week(
+                d.take(actors), self.closeness[actors], p["need_rate"], rng, weeks=weeks
+            )
+            together = self._couple_weeks_done(actors, week, rng)  # (weeks, 2m): before breakup
+            pushed_me = week.pushed_away[
+                :, np.r_[len(actors) // 2 : len(actors), 0 : len(actors) // 2]
             ]
+
+            def total(x: np.ndarray) -> np.ndarray:
+                return (x * together).sum(axis=0)
+
+            np.add.at(bids, actors, total(week.bid + week.escalated + pushed_me))
+            np.add.at(comforted, actors, total(week.comforted))
+            np.add.at(soothed, actors, total(week.believed))
+            np.add.at(missed, actors, total(week.missed))
+            np.add.at(rebuffed, actors, total(week.withdrew + pushed_me))
+            np.add.at(abandoned, actors, total(week.read_as_rejection))
+
+        experience = Experience(
+            bids=bids,
+            soothed=soothed,
+            comforted=comforted,
+            missed=missed,
+            rebuffed=rebuffed,
+            frightened=np.zeros(n, dtype=int),
+            overwhelmed=np.zeros(n, dtype=int),
+            abandoned=abandoned,
         )
-        self.means = dict(
-            zip(DAILY_MEANS, (columns.sum(axis=1) / self.n_dyads).tolist(), strict=True)
+        self._learn(experience, age)
+        self.weeks += weeks
+        if self.weeks % WEEKS_PER_YEAR == 0:
+            self._birthday()
+
+    def _form_couples(self, a: np.ndarray, b: np.ndarray) -> None:
+        category = self.categories()
+        self.couples.add(a, b, self.weeks, category[a], category[b])
+        for x, y in ((a, b), (b, a)):
+            self.partner[x] = y
+        both = np.concatenate([a, b])
+        self.satisfaction[both] = NEW_COUPLE_SATISFACTION
+        self.closeness[both] = NEW_COUPLE_CLOSENESS
+        self.partners_count[both] += 1
+
+    def _couple_weeks_done(
+        self, actors: np.ndarray, week: CoupleWeek, rng: np.random.Generator
+    ) -> np.ndarray:
+        """Satisfaction and closeness week by week, couple records, and breakups (a couple that
+        breaks up has no more weeks together). Returns which directed pairs were still
+        together in each week (shape (weeks, 2m))."""
+        c, m = self.couples, len(self.couples)
+        weeks = week.value.shape[0]
+        sat, close = self.satisfaction[actors], self.closeness[actors]
+        together = np.ones((weeks, 2 * m), dtype=bool)
+        alive = np.ones(m, dtype=bool)
+        ended_at = np.full(m, -1)
+        u = rng.random((weeks, m))
+        for w in range(weeks):
+            both = np.concatenate([alive, alive])
+            together[w] = both
+            sat = np.where(both, sat + SATISFACTION_RATE * (week.value[w] - sat), sat)
+            close = np.where(both, close + CLOSENESS_RATE * (week.closeness[w] - close), close)
+            self.satisfaction_sum[actors] += np.where(both, sat, 0.0)
+            c.satisfaction_sum += np.where(alive, 0.5 * (sat[:m] + sat[m:]), 0.0)
+            if self.trace_couples:
+                self._log_week(week, w, sat, alive)
+            ends = alive & (u[w] < breakup_chance(sat[:m], sat[m:], self.params["breakup_rate"]))
+            ended_at[ends] = w
+            alive &= ~ends
+        self.satisfaction[actors], self.closeness[actors] = sat, close
+        weeks_together = together.sum(axis=0)
+        self.weeks_partnered[actors] += weeks_together
+        met = week.need & (week.believed > 0)
+        self.needs[actors] += (week.need & together).sum(axis=0)
+        self.needs_met[actors] += (met & together).sum(axis=0)
+
+        first, second = together[:, :m], together[:, m:]
+        dw = (week.demand_withdraw[:, :m] | week.demand_withdraw[:, m:]) & first
+        conflict = (
+            dw
+            | (week.withdrew[:, :m] + week.withdrew[:, m:] > 0)
+            | week.pushed_away[:, :m]
+            | week.pushed_away[:, m:]
+        ) & first
+        c.weeks += weeks_together[:m]
+        c.demand_withdraw_weeks += dw.sum(axis=0)
+        c.conflict_weeks += conflict.sum(axis=0)
+        c.needs += (week.need[:, :m] & first).sum(axis=0) + (week.need[:, m:] & second).sum(axis=0)
+        c.needs_met += (met[:, :m] & first).sum(axis=0) + (met[:, m:] & second).sum(axis=0)
+        ended = np.flatnonzero(ended_at >= 0)
+        if len(ended):
+            self._end_couples(ended, broke_up=True)
+        return together
+
+    def _log_week(self, week: CoupleWeek, w: int, sat: np.ndarray, alive: np.ndarray) -> None:
+        c, m = self.couples, len(self.couples)
+        for k in np.flatnonzero(alive):
+            row: dict[str, Any] = dict(
+                couple=int(c.id[k]),
+                week=self.weeks + w,
+                age_years=ADULT_AGE + (self.weeks + w) / WEEKS_PER_YEAR,
+            )
+            for side, off in (("a", 0), ("b", m)):
+                for field in LOGGED_BEHAVIOUR:
+                    row[f"{field}_{side}"] = int(getattr(week, field)[w, k + off])
+            row["satisfaction_a"] = float(sat[k])
+            row["satisfaction_b"] = float(sat[k + m])
+            row["demand_withdraw"] = bool(
+                week.demand_withdraw[w, k] or week.demand_withdraw[w, k + m]
+            )
+            self.couple_log.append(row)
+
+    def _end_couples(self, rows: np.ndarray, broke_up: bool) -> None:
+        c = self.couples
+        for k in rows:
+            weeks = int(c.weeks[k])
+            self.couple_records.append(
+                dict(
+                    couple=int(c.id[k]),
+                    person_a=int(c.a[k]),
+                    person_b=int(c.b[k]),
+                    category_a=str(c.category_a[k]),
+                    category_b=str(c.category_b[k]),
+                    pairing="+".join(sorted((str(c.category_a[k]), str(c.category_b[k])))),
+                    formed_age=ADULT_AGE + c.start[k] / WEEKS_PER_YEAR,
+                    weeks=weeks,
+                    satisfaction=float(c.satisfaction_sum[k] / max(weeks, 1)),
+                    demand_withdraw_rate=float(c.demand_withdraw_weeks[k] / max(weeks, 1)),
+                    conflict_rate=float(c.conflict_weeks[k] / max(weeks, 1)),
+                    need_fulfilment=float(c.needs_met[k] / c.needs[k]) if c.needs[k] else np.nan,
+                    broke_up=broke_up,
+                    observed_3y=broke_up
+                    and weeks < BREAKUP_WINDOW_WEEKS
+                    or weeks >= BREAKUP_WINDOW_WEEKS,
+                    broke_up_3y=broke_up and weeks < BREAKUP_WINDOW_WEEKS,
+                )
+            )
+        people = np.concatenate([c.a[rows], c.b[rows]])
+        self.partner[people] = -1
+        self.satisfaction[people] = np.nan
+        self.closeness[people] = 0.0
+        if broke_up:
+            self.breakups[people] += 1
+        c.remove(rows)
+
+    def _close_all_couples(self) -> None:
+        if len(self.couples):
+            self._end_couples(np.arange(len(self.couples)), broke_up=False)
+
+    # ------------------------------------------------------------------ records
+    def collect(self) -> None:
+        """Record this step's population means (one pass over the working models)."""
+        wm, d = self.working_model, self.dispositions
+        anx, avo = d.anxiety, d.avoidance
+        columns = np.stack(
+            [wm.other_model, wm.self_model, wm.uncertainty, wm.suppression, wm.alarm, anx, avo]
         )
+        means = dict(zip(DAILY_MEANS, (columns.sum(axis=1) / self.n_dyads).tolist(), strict=True))
+        counts = np.bincount(self._category_index(anx, avo), minlength=4) / self.n_dyads
+        means.update(zip(SHARES, counts.tolist(), strict=True))
+        partnered = self.partner >= 0
+        means["partnered"] = float(partnered.mean())
+        means["satisfaction"] = (
+            float(self.satisfaction[partnered].mean()) if partnered.any() else float("nan")
+        )
+        self.means = means
         self.datacollector.collect(self)
+
+    def _category_index(self, anx: np.ndarray, avo: np.ndarray) -> np.ndarray:
+        p = self.params
+        return (ecr_scale(anx) >= p["anxiety_cutoff"]).astype(int) + 2 * (
+            ecr_scale(avo) >= p["avoidance_cutoff"]
+        )
+
+    def categories(self) -> np.ndarray:
+        """Everyone's Bartholomew category now (fixed cut-offs on the ECR scale)."""
+        p, d = self.params, self.dispositions
+        return adult_category(
+            ecr_scale(d.anxiety),
+            ecr_scale(d.avoidance),
+            p["anxiety_cutoff"],
+            p["avoidance_cutoff"],
+        )
+
+    def snapshot(self, age: int) -> dict[str, np.ndarray]:
+        """Everyone at one age: working model, anxiety and avoidance (0-1 and ECR), category."""
+        wm, d = self.working_model, self.dispositions
+        anx, avo = d.anxiety, d.avoidance
+        category = self.categories()
+        partnered = self.partner >= 0
+        return {
+            "person": np.arange(self.n_dyads),
+            "age": np.full(self.n_dyads, age),
+            **{k: getattr(wm, k).copy() for k in vars(wm)},
+            "anxiety": anx,
+            "avoidance": avo,
+            "anxiety_ecr": ecr_scale(anx),
+            "avoidance_ecr": ecr_scale(avo),
+            "category": category,
+            "secure": (category == "secure").astype(int),
+            "caregiver_style": np.array([c.style for c in self.caregivers]),
+            "life_events": self.life_events.copy(),
+            "partnered": partnered.astype(int),
+            "satisfaction": self.satisfaction.copy(),
+        }
+
+    def life_table(self) -> dict[str, np.ndarray]:
+        """One row per person per birthday recorded so far."""
+        if not self._records:
+            return {}
+        return {k: np.concatenate([r[k] for r in self._records]) for k in self._records[0]}
+
+    def couples_table(self) -> dict[str, np.ndarray]:
+        """One row per couple that ended or was still together at the end of the run."""
+        if not self.couple_records:
+            return {}
+        keys = self.couple_records[0]
+        return {k: np.array([r[k] for r in self.couple_records]) for k in keys}
 
     def _handle_losses(self, day: int) -> None:
         """Caregivers lost today leave; after the gap a new caregiver from the mix arrives."""
@@ -196,7 +668,7 @@ class AttachmentModel(Model):
             self.figure_absent_until[lost] = day + round(self.params["disruption_gap_days"])
             self.in_neglect[lost] = False  # a neglect spell ends with the caregiver who neglected
             for i in lost:
-                infant = self.infants[i]
+                infant = self.people[i]
                 infant.lost_caregiver = infant.caregiver
                 infant.caregiver.remove()
         arriving = np.flatnonzero(self.figure_absent_until == day)
@@ -207,15 +679,19 @@ class AttachmentModel(Model):
             for i in arriving:
                 caregiver = Caregiver(self, int(i), str(self.caregiver_style[i]))
                 self.caregivers[i] = caregiver
-                self.infants[i].caregiver = caregiver
+                self.people[i].caregiver = caregiver
 
     def draw_caregivers(self, n: int) -> CaregiverTraits:
         """Caregivers from the population; a dimension set explicitly holds for every one."""
         p = self.params
-        traits = draw_caregivers(p["caregivers"], n, self.rng, p["spectrum"])
+        return self._with_set_dimensions(
+            draw_caregivers(p["caregivers"], n, self.rng, p["spectrum"])
+        )
+
+    def _with_set_dimensions(self, traits: CaregiverTraits) -> CaregiverTraits:
         for name in DIMENSIONS:
-            if p[name] is not None:
-                getattr(traits, name)[:] = p[name]
+            if self.params[name] is not None:
+                getattr(traits, name)[:] = self.params[name]
         return traits
 
     # ------------------------------------------------------------------ measures
@@ -242,8 +718,10 @@ class AttachmentModel(Model):
             )
 
     def infant_table(self) -> dict[str, np.ndarray]:
-        """One entry per infant: caregiver, temperament, working model, Strange Situation."""
-        wm, first = self.working_model, self.first_caregiver_traits
+        """One entry per person: first caregiver, temperament, working model at 12 months,
+        Strange Situation; and, once the run has gone past the first year, the adult outcome."""
+        first = self.first_caregiver_traits
+        wm = self.prototype if self.prototype is not None else self.working_model
         s = strategy(wm)
         table: dict[str, np.ndarray] = {
             "infant": np.arange(self.n_dyads),
@@ -268,4 +746,75 @@ class AttachmentModel(Model):
             table["ssp_class"] = self.ssp.attachment_class
             table["ssp_organised_class"] = self.ssp.organised_class
             table["secure"] = (self.ssp.attachment_class == "B").astype(int)
+        if self.horizon > 1 and not self.running:
+            now = self.snapshot(round(self.age_years))
+            table["final_age"] = now["age"]
+            for k in ("anxiety", "avoidance", "anxiety_ecr", "avoidance_ecr"):
+                table[f"adult_{k}"] = now[k]
+            table["adult_category"] = now["category"]
+            table["adult_secure"] = now["secure"]
+            table["life_events"] = self.life_events.copy()
+            table["partners"] = self.partners_count.copy()
+            table["breakups"] = self.breakups.copy()
+            table["weeks_partnered"] = self.weeks_partnered.copy()
+            with np.errstate(invalid="ignore", divide="ignore"):
+                table["mean_satisfaction"] = np.where(
+                    self.weeks_partnered > 0,
+                    self.satisfaction_sum / np.maximum(self.weeks_partnered, 1),
+                    np.nan,
+                )
+                table["need_fulfilment"] = np.where(
+                    self.needs > 0, self.needs_met / np.maximum(self.needs, 1), np.nan
+                )
         return table
+
+
+class _Couples:
+    """The couples together now, one array entry per couple."""
+
+    FIELDS = (
+        "id",
+        "a",
+        "b",
+        "start",
+        "category_a",
+        "category_b",
+        "weeks",
+        "satisfaction_sum",
+        "demand_withdraw_weeks",
+        "conflict_weeks",
+        "needs",
+        "needs_met",
+    )
+
+    def __init__(self) -> None:
+        self.next_id = 0
+        for name in self.FIELDS:
+            dtype = object if name.startswith("category") else float
+            if name in ("id", "a", "b", "start", "weeks", "needs", "needs_met"):
+                dtype = int
+            setattr(self, name, np.empty(0, dtype=dtype))
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+    def add(self, a, b, week: int, category_a, category_b) -> None:
+        k = len(a)
+        new = dict(
+            id=np.arange(self.next_id, self.next_id + k),
+            a=a,
+            b=b,
+            start=np.full(k, week),
+            category_a=np.asarray(category_a, dtype=object),
+            category_b=np.asarray(category_b, dtype=object),
+        )
+        self.next_id += k
+        for name in self.FIELDS:
+            value = new.get(name, np.zeros(k, dtype=getattr(self, name).dtype))
+            setattr(self, name, np.concatenate([getattr(self, name), value]))
+
+    def remove(self, rows: np.ndarray) -> None:
+        keep = np.ones(len(self), dtype=bool)
+        keep[rows] = False
+        for name in self.FIELDS:
+            setattr(self, name, getattr(self, name)[keep])

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulation.caregiving import MIXES
+from simulation.partners import MATCHING_RULES
 
 
 class ParameterError(ValueError):
@@ -89,7 +90,8 @@ PARAMETERS: dict[str, Parameter] = {
         Parameter(
             "caregivers",
             "normative",
-            "caregiver population: a mix (normative, high_risk), one preset for every "
+            "caregiver population: a mix (normative, high_risk, balanced = a quarter of each preset),"
+            " one preset for every "
             "caregiver, or 'spectrum' (see the spectrum parameter)",
             kind=str,
             choices=tuple(MIXES),
@@ -176,6 +178,160 @@ PARAMETERS: dict[str, Parameter] = {
             30,
             3650,
             int,
+        ),
+        # --- life course -----------------------------------------------------------------------
+        Parameter(
+            "horizon_years",
+            30,
+            "age at which the run ends (1 = the first year only, ending in the Strange Situation);"
+            " monthly steps to 18, weekly steps after",
+            "years",
+            1,
+            80,
+            int,
+            group="life course",
+        ),
+        Parameter(
+            "continuity",
+            "prototype",
+            "how working models carry forward: 'prototype' (the 12-month model keeps pulling later"
+            " models back) or 'revisionist' (only the running sum of experience)",
+            kind=str,
+            choices=("prototype", "revisionist"),
+            group="life course",
+        ),
+        Parameter(
+            "prototype_weight",
+            1.0,
+            "with continuity=prototype: pull towards the 12-month model, relative to the weight of"
+            " new experience in each update",
+            "ratio",
+            0.0,
+            10.0,
+            group="life course",
+        ),
+        Parameter(
+            "plasticity_floor",
+            0.05,
+            "share of infant plasticity left in old age (plasticity never reaches zero)",
+            "share",
+            0.01,
+            1.0,
+            group="life course",
+        ),
+        Parameter(
+            "plasticity_halflife_years",
+            4.0,
+            "years after the first over which the plasticity above the floor halves",
+            "years",
+            0.25,
+            50.0,
+            group="life course",
+        ),
+        Parameter(
+            "loss_rate",
+            0.005,
+            "chance per year in childhood of losing the caregiver for good (a new one follows)",
+            "per year",
+            0.0,
+            1.0,
+            group="life course",
+        ),
+        Parameter(
+            "separation_rate",
+            0.02,
+            "chance per year in childhood of a 3-month separation from the caregiver",
+            "per year",
+            0.0,
+            2.0,
+            group="life course",
+        ),
+        Parameter(
+            "illness_rate",
+            0.03,
+            "chance per year in childhood that the caregiver falls ill or depressed for 6 months"
+            " (sensitivity x 0.4)",
+            "per year",
+            0.0,
+            2.0,
+            group="life course",
+        ),
+        Parameter(
+            "stable_caregiver_rate",
+            0.005,
+            "chance per year in childhood that a new, stable and sensitive caregiver takes over",
+            "per year",
+            0.0,
+            1.0,
+            group="life course",
+        ),
+        Parameter(
+            "others_sensitivity",
+            0.6,
+            "mean responsiveness of other people (peers, teachers, friends); each person's others"
+            " are drawn anew every year",
+            "probability",
+            0.0,
+            1.0,
+            group="life course",
+        ),
+        # --- adulthood ---------------------------------------------------------------------
+        Parameter(
+            "matching",
+            "attraction",
+            "partner matching: 'random', 'assortative' (by security) or 'attraction' (both must"
+            " accept how they read the other's closeness, given their own working model)",
+            kind=str,
+            choices=MATCHING_RULES,
+            group="adulthood",
+        ),
+        Parameter(
+            "meeting_rate",
+            2.0,
+            "from 18, how often a single meets a potential partner",
+            "per year",
+            0.0,
+            52.0,
+            group="adulthood",
+        ),
+        Parameter(
+            "need_rate",
+            0.5,
+            "chance per week that an adult has a need for a partner's comfort or support",
+            "per week",
+            0.0,
+            1.0,
+            group="adulthood",
+        ),
+        Parameter(
+            "breakup_rate",
+            0.15,
+            "breakup rate of a couple whose less satisfied partner has satisfaction 0.6 (far"
+            " higher when lower)",
+            "per year",
+            0.0,
+            5.0,
+            group="adulthood",
+        ),
+        Parameter(
+            "anxiety_cutoff",
+            3.6,
+            "anxiety (ECR 1-7) at or above which a person counts as anxious (preoccupied or"
+            " fearful); secure = below both cut-offs, from age 1 on",
+            "ECR points",
+            1.0,
+            7.0,
+            group="measurement",
+        ),
+        Parameter(
+            "avoidance_cutoff",
+            3.4,
+            "avoidance (ECR 1-7) at or above which a person counts as avoidant (dismissing or"
+            " fearful)",
+            "ECR points",
+            1.0,
+            7.0,
+            group="measurement",
         ),
         # --- measurement -----------------------------------------------------------------------
         Parameter(

@@ -43,11 +43,10 @@ class RunSpec:
 
 @dataclass
 class RunOutput:
-    """What one run returns: a summary row, its infants' table and its daily series."""
+    """What one run returns: a summary row and its other tables (see ``PER_RUN_TABLES``)."""
 
     summary: dict[str, Any]
-    infants: dict[str, np.ndarray]
-    series: dict[str, list]
+    tables: dict[str, dict[str, Any]]
 
 
 @dataclass
@@ -59,13 +58,21 @@ class RunError:
     details: str = field(repr=False, default="")
 
 
+# The tables one run adds rows to, besides its row in ``runs``.
+PER_RUN_TABLES = ("infants", "timeseries", "life", "couples")
+
+
 @dataclass
 class Results:
-    """Tidy results in memory: one row per run, per infant per run, per run per day."""
+    """Tidy results in memory: one row per run (runs), per person (infants: infancy measures
+    and adult outcome), per step (timeseries), per person per birthday (life) and per couple
+    (couples)."""
 
     runs: pd.DataFrame
     infants: pd.DataFrame
     timeseries: pd.DataFrame
+    life: pd.DataFrame
+    couples: pd.DataFrame
 
 
 def run_seed(master_seed: int, label: str, replicate: int) -> int:
@@ -75,7 +82,7 @@ def run_seed(master_seed: int, label: str, replicate: int) -> int:
 
 
 def simulate(spec: RunSpec) -> RunOutput:
-    """Run one model through the first year; return its summary, infant table and series."""
+    """Run one model to its horizon; return its summary and tables."""
     model = AttachmentModel(rng=spec.seed, **spec.params)
     while model.running:
         model.step()
@@ -87,9 +94,11 @@ def simulate(spec: RunSpec) -> RunOutput:
     )
     table["ssp_retest_class"] = model.run_strange_situation(retest_rng).attachment_class
     ids = {"population": spec.label, "point": spec.point, "run": spec.replicate, "seed": spec.seed}
-    summary = {**ids, **spec.params, **run_summary(table)}
+    couples = model.couples_table()
+    summary = {**ids, **spec.params, **run_summary(table, couples)}
     series = model.datacollector.get_model_vars_dataframe().to_dict(orient="list")
-    return RunOutput(summary, table, series)
+    tables = dict(infants=table, timeseries=series, life=model.life_table(), couples=couples)
+    return RunOutput(summary, tables)
 
 
 def simulate_safely(spec: RunSpec) -> RunOutput | RunError:
@@ -227,22 +236,21 @@ def collect(specs: list[RunSpec], outputs: Iterable[RunOutput | RunError]) -> Re
             )
         by_key[(out.summary["point"], out.summary["run"])] = out
     ordered = [by_key[(s.point, s.replicate)] for s in specs]
-    return Results(*to_frames(ordered))
+    return Results(**to_frames(ordered))
 
 
-def to_frames(outputs: list[RunOutput]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The runs, infants and timeseries tables of some runs, in the order given."""
+def to_frames(outputs: list[RunOutput]) -> dict[str, pd.DataFrame]:
+    """Every table of some runs ({name: frame}, runs first), rows in the order given."""
     ids = [{k: o.summary[k] for k in ("population", "point", "run", "seed")} for o in outputs]
-    runs = pd.DataFrame([o.summary for o in outputs])
-    infants = pd.concat(
-        [pd.DataFrame({**i, **o.infants}) for i, o in zip(ids, outputs, strict=True)],
-        ignore_index=True,
-    )
-    series = pd.concat(
-        [pd.DataFrame({**i, **o.series}) for i, o in zip(ids, outputs, strict=True)],
-        ignore_index=True,
-    )
-    return runs, infants, series
+    frames = {"runs": pd.DataFrame([o.summary for o in outputs])}
+    for name in PER_RUN_TABLES:
+        parts = [
+            pd.DataFrame({**i, **o.tables[name]})
+            for i, o in zip(ids, outputs, strict=True)
+            if o.tables[name]
+        ]
+        frames[name] = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return frames
 
 
 def run_many(

@@ -38,11 +38,13 @@ import simulation
 PACKAGE_DIR = Path(simulation.__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 MANIFEST = "manifest.json"
-TABLES = ("runs", "infants", "timeseries")
+TABLES = ("runs", "infants", "timeseries", "life", "couples")
 SORT_KEYS = {
     "runs": ["point", "run"],
     "infants": ["point", "run", "infant"],
     "timeseries": ["point", "run", "day"],
+    "life": ["point", "run", "age", "person"],
+    "couples": ["point", "run", "couple"],
 }
 CSV_MAX_ROWS = 500_000  # tables up to this size are also written as CSV
 
@@ -272,7 +274,7 @@ class ResultsFolder:
     def discard_orphan_parts(self) -> None:
         """A part counts only once its runs part exists (that one is written last)."""
         done = {p.name for p in self._parts("runs")}
-        for table in ("infants", "timeseries"):
+        for table in TABLES[1:]:
             for part in self._parts(table):
                 if part.name not in done:
                     part.unlink()
@@ -288,21 +290,15 @@ class ResultsFolder:
         frame = ds.dataset(parts, format="parquet").to_table(columns=["point", "run"]).to_pandas()
         return set(zip(frame["point"].tolist(), frame["run"].tolist(), strict=True))
 
-    def write_part(
-        self,
-        runs: pd.DataFrame,
-        infants: pd.DataFrame,
-        series: pd.DataFrame,
-        keep: tuple[str, ...] = TABLES,
-    ) -> None:
-        """Store finished runs; ``keep`` names the tables worth their disk space (runs always)."""
+    def write_part(self, frames: dict[str, pd.DataFrame], keep: tuple[str, ...] = TABLES) -> None:
+        """Store finished runs ({table: frame}); ``keep`` names the tables worth their disk
+        space (runs always). An empty table (no couples formed yet) writes no part."""
         numbers = [int(p.stem.split("-")[1]) for p in self._parts("runs")]
         name = f"part-{max(numbers, default=-1) + 1:05d}.parquet"
-        if "infants" in keep:
-            write_parquet(infants, self.path / "infants" / name)
-        if "timeseries" in keep:
-            write_parquet(series, self.path / "timeseries" / name)
-        write_parquet(runs, self.path / "runs" / name)  # last: marks these runs as stored
+        for table in TABLES[1:]:
+            if table in keep and len(frames.get(table, ())):
+                write_parquet(frames[table], self.path / table / name)
+        write_parquet(frames["runs"], self.path / "runs" / name)  # last: marks them as stored
 
     # -------------------------------------------------------------- reading
     def dataset(self, table: str) -> ds.Dataset:

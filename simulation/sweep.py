@@ -158,6 +158,16 @@ class SweepResults:
     def timeseries(self) -> pd.DataFrame:
         return self._table("timeseries")
 
+    @property
+    def life(self) -> pd.DataFrame:
+        """One row per person per birthday."""
+        return self._table("life")
+
+    @property
+    def couples(self) -> pd.DataFrame:
+        """One row per couple."""
+        return self._table("couples")
+
     def batches(self, table: str, columns: list[str] | None = None):
         """Iterate over a table part by part without loading it all."""
         return self.folder.batches(table, columns)
@@ -279,7 +289,7 @@ def _stream(
     def flush() -> None:
         nonlocal last_flush
         if buffer:
-            folder.write_part(*to_frames(buffer), keep=keep)
+            folder.write_part(to_frames(buffer), keep=keep)
             buffer.clear()
         last_flush = time.time()
 

@@ -327,11 +327,16 @@ def run_checks(
     from simulation.runner import run_many
 
     start = time.perf_counter()
+    first_year = {"horizon_years": 1}  # these checks are about infancy
     normative = run_many(
-        {"normative": {}}, runs=runs_normative, seed=seed, workers=workers, progress=progress
+        {"normative": first_year},
+        runs=runs_normative,
+        seed=seed,
+        workers=workers,
+        progress=progress,
     )
     presets = run_many(
-        {p: {"caregivers": p} for p in OWN_CLASS},
+        {p: {"caregivers": p, **first_year} for p in OWN_CLASS},
         runs=runs_preset,
         seed=seed,
         workers=workers,

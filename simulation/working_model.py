@@ -74,13 +74,26 @@ class Experience:
     rebuffed: np.ndarray
     frightened: np.ndarray
     overwhelmed: np.ndarray  # episodes of distress left unregulated past the limit
+    # unanswered bids read as abandonment (a perception bias after infancy): they say nothing
+    # good about the self, but unlike a rebuff they do not teach that bidding is punished
+    abandoned: np.ndarray | int = 0
 
 
-def update_working_model(wm: WorkingModel, exp: Experience, rate: float | np.ndarray) -> None:
+def update_working_model(
+    wm: WorkingModel,
+    exp: Experience,
+    rate: float | np.ndarray,
+    prototype: WorkingModel | None = None,
+    pull: float = 0.0,
+) -> None:
     """Learn from prediction error (a delta rule over the batch), in place.
 
     ``rate`` is plasticity: the weight of one bid. A batch of n bids moves an expectation by
     1 - (1 - rate)^n of its prediction error, as n sequential delta-rule steps would.
+    With a ``prototype`` (the working model formed in infancy), each update also moves the model
+    ``pull`` times as far towards it as new experience moves it (Fraley's prototype account:
+    the early model stays an input to every later revision). Without one, the model is only the
+    running sum of experience (the revisionist account).
     """
     n = exp.bids.astype(float)
     has_bids = n > 0
@@ -109,6 +122,12 @@ def update_working_model(wm: WorkingModel, exp: Experience, rate: float | np.nda
     wm.alarm += (1.0 - wm.alarm) * (1.0 - (1.0 - np.minimum(FEAR_GAIN * rate, 1.0)) ** frights)
     wm.alarm *= (1.0 - np.minimum(EXTINCTION * rate, 1.0)) ** exp.soothed
 
+    if prototype is not None and pull > 0.0:
+        weight = np.minimum(step * pull, 1.0)
+        for f in fields(wm):
+            value = getattr(wm, f.name)
+            value += weight * (getattr(prototype, f.name) - value)
+
 
 @dataclass
 class Strategy:
@@ -129,9 +148,10 @@ def strategy(wm: WorkingModel) -> Strategy:
     """
     unavailable = 1.0 - wm.other_model
     viable = 1.0 - wm.suppression
-    hyper = np.clip(2.0 * unavailable * viable * wm.uncertainty, 0.0, 1.0)
+    # (inputs are in [0, 1], so only the upper bound can be crossed)
+    hyper = np.minimum(2.0 * unavailable * viable * wm.uncertainty, 1.0)
     futile = unavailable**2 * (1.0 - wm.uncertainty)
-    deact = np.clip(np.maximum(wm.suppression, futile) * 1.25, 0.0, 1.0)
+    deact = np.minimum(np.maximum(wm.suppression, futile) * 1.25, 1.0)
     return Strategy(hyperactivation=hyper, deactivation=deact, conflict=wm.alarm.copy())
 
 
@@ -140,14 +160,27 @@ def bid_intensity(s: Strategy) -> np.ndarray:
     return (1.0 + 1.5 * s.hyperactivation) * (1.0 - 0.6 * s.deactivation)
 
 
-def anxiety(wm: WorkingModel) -> np.ndarray:
-    """Attachment anxiety in [0, 1]: a negative model of self and uncertainty about others."""
-    return 0.5 * (1.0 - wm.self_model) + 0.5 * wm.uncertainty
+def anxiety(wm: WorkingModel, s: Strategy | None = None) -> np.ndarray:
+    """Attachment anxiety in [0, 1]: a negative model of self, uncertainty about others and the
+    hyperactivating strategy; fear of the figure adds to it (fearful-avoidant: both high).
+    ``s`` is ``strategy(wm)`` when the caller has it already."""
+    s = strategy(wm) if s is None else s
+    return (
+        0.4 * (1.0 - wm.self_model)
+        + 0.3 * wm.uncertainty
+        + 0.3 * np.maximum(s.hyperactivation, wm.alarm)
+    )
 
 
-def avoidance(wm: WorkingModel) -> np.ndarray:
-    """Attachment avoidance in [0, 1]: a negative model of others and learned suppression."""
-    return 0.5 * (1.0 - wm.other_model) + 0.5 * wm.suppression
+def avoidance(wm: WorkingModel, s: Strategy | None = None) -> np.ndarray:
+    """Attachment avoidance in [0, 1]: a negative model of others, learned suppression and the
+    deactivating strategy; fear of the figure adds to it as to anxiety."""
+    s = strategy(wm) if s is None else s
+    return (
+        0.4 * (1.0 - wm.other_model)
+        + 0.3 * wm.suppression
+        + 0.3 * np.maximum(s.deactivation, wm.alarm)
+    )
 
 
 def unregulated_load(

@@ -8,6 +8,8 @@ from simulation.model import AttachmentModel
 
 
 def run_model(seed: int = 0, **params) -> AttachmentModel:
+    """Run a model to its end; the first year only unless ``horizon_years`` is given."""
+    params.setdefault("horizon_years", 1)
     model = AttachmentModel(rng=seed, **params)
     while model.running:
         model.step()

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulation.agents import Caregiver, Infant
+from simulation.agents import Caregiver, Person
 from simulation.model import AttachmentModel
 from tests.conftest import run_model
 
@@ -18,8 +18,8 @@ def test_a_year_of_days_ends_in_a_strange_situation(default_model):
 
 def test_agents_are_mesa_agents_reading_their_rows(default_model):
     m = default_model
-    assert len(m.agents_by_type[Infant]) == m.n_dyads
-    infant = m.infants[7]
+    assert len(m.agents_by_type[Person]) == m.n_dyads
+    infant = m.people[7]
     assert infant.working_model["other_model"] == m.working_model.other_model[7]
     assert infant.attachment_class == m.ssp.attachment_class[7]
     assert isinstance(infant.caregiver, Caregiver)
@@ -45,9 +45,9 @@ def test_a_set_dimension_overrides_the_mix_for_every_caregiver():
 def test_losing_the_caregiver_brings_a_new_one():
     m = run_model(seed=2, n_dyads=20, caregivers="consistent", disruption=1.0, days=200)
     assert (m.disruption_day >= 0).all()
-    assert all(i.lost_caregiver is not None for i in m.infants)
-    assert all(i.caregiver is not i.lost_caregiver for i in m.infants)
-    assert all(i.lost_caregiver not in m.agents for i in m.infants)  # removed from the model
+    assert all(i.lost_caregiver is not None for i in m.people)
+    assert all(i.caregiver is not i.lost_caregiver for i in m.people)
+    assert all(i.lost_caregiver not in m.agents for i in m.people)  # removed from the model
     assert len(m.agents_by_type[Caregiver]) == 20
 
 

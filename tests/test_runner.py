@@ -13,22 +13,31 @@ def test_run_seeds_depend_on_master_label_and_replicate_only():
 
 def test_one_and_two_workers_give_identical_tables():
     pops = {
-        "normative": {"n_dyads": 20, "days": 60},
-        "rejecting": {"n_dyads": 20, "days": 60, "caregivers": "rejecting"},
+        "normative": {"n_dyads": 20, "days": 60, "horizon_years": 21},
+        "rejecting": {"n_dyads": 20, "days": 60, "caregivers": "rejecting", "horizon_years": 21},
     }
     one = run_many(pops, runs=4, seed=9, workers=1, progress=False)
     two = run_many(pops, runs=4, seed=9, workers=2, progress=False)
-    pd.testing.assert_frame_equal(one.infants, two.infants)
-    pd.testing.assert_frame_equal(one.timeseries, two.timeseries)
+    for table in ("runs", "infants", "timeseries", "life", "couples"):
+        pd.testing.assert_frame_equal(getattr(one, table), getattr(two, table))
+    assert len(one.couples) > 0 and one.life["age"].max() == 21
     assert list(one.infants.groupby(["population", "run"], sort=False).size().index) == [
         (p, r) for p in pops for r in range(4)
     ]
 
 
 def test_a_population_gives_the_same_runs_whatever_else_is_in_the_experiment():
-    alone = run_many({"normative": {"n_dyads": 10, "days": 40}}, runs=2, seed=3, progress=False)
+    alone = run_many(
+        {"normative": {"n_dyads": 10, "days": 40, "horizon_years": 1}},
+        runs=2,
+        seed=3,
+        progress=False,
+    )
     mixed = run_many(
-        {"other": {"n_dyads": 10, "days": 40}, "normative": {"n_dyads": 10, "days": 40}},
+        {
+            "other": {"n_dyads": 10, "days": 40, "horizon_years": 1},
+            "normative": {"n_dyads": 10, "days": 40, "horizon_years": 1},
+        },
         runs=2,
         seed=3,
         progress=False,
@@ -38,7 +47,9 @@ def test_a_population_gives_the_same_runs_whatever_else_is_in_the_experiment():
 
 
 def test_a_single_run_equals_the_model_with_that_seed():
-    res = run_replicates({"n_dyads": 15, "days": 90}, runs=1, seed=42, progress=False)
+    res = run_replicates(
+        {"n_dyads": 15, "days": 90, "horizon_years": 1}, runs=1, seed=42, progress=False
+    )
     model = run_model(seed=42, n_dyads=15, days=90)
     assert (res.infants["seed"] == 42).all()
     assert list(res.infants["other_model"]) == list(model.working_model.other_model)

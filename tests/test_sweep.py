@@ -24,7 +24,7 @@ from simulation.storage import ResultsError, load_results
 from simulation.sweep import Options, RunFailures, grid, label_of, run_sweep, sample
 
 ROOT = Path(__file__).resolve().parents[1]
-SMALL = {"n_dyads": 10, "days": 40}
+SMALL = {"n_dyads": 10, "days": 40, "horizon_years": 1}
 POINTS = grid(sensitivity=[0.2, 0.8], consistency=[0.3, 0.9])
 
 
@@ -201,7 +201,7 @@ SCRIPT = textwrap.dedent(
     def run(options=None):
         points = grid(sensitivity=[0.1, 0.3, 0.5, 0.7, 0.9], consistency=[0.2, 0.5, 0.8])
         results = run_sweep("interrupt", points, runs=20, seed=3,
-                            fixed={"n_dyads": 20, "days": 120}, options=options)
+                            fixed={"n_dyads": 20, "days": 120, "horizon_years": 1}, options=options)
         results.finish([], {"experiment": "interrupt"})
         return {}
 
@@ -296,7 +296,7 @@ def test_config_file_and_flags_reach_the_experiment(tmp_path, capsys):
     config = tmp_path / "c.toml"
     out = tmp_path / "from_config"
     config.write_text(
-        f'runs = 2\nseed = 11\nout = "{out}"\n[parameters]\nn_dyads = 12\ndays = 50\n'
+        f'runs = 2\nseed = 11\nout = "{out}"\n[parameters]\nn_dyads = 12\ndays = 50\nhorizon_years = 1\n'
     )
     assert (
         main(["experiment", "caregiving", "--config", str(config), "--seed", "12", "--quiet"]) == 0

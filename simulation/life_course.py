@@ -1,0 +1,110 @@
+"""Growing up: plasticity over age, life events of the caregiver, other relationships, and the
+adult measures (ECR scale, Bartholomew's four categories). Plain, vectorised functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# Life stages and the length of one step in each (days in infancy, months to 18, weeks after).
+INFANCY, CHILDHOOD, ADOLESCENCE, ADULTHOOD = "infancy", "childhood", "adolescence", "adulthood"
+ADOLESCENCE_AGE = 12
+ADULT_AGE = 18
+MONTHS_PER_YEAR = 12
+WEEKS_PER_YEAR = 52
+DAYS_PER_MONTH = 30.4
+
+# Bartholomew's four adult categories, and the infant class each continues (Main, Hesse).
+CATEGORIES = ("secure", "preoccupied", "dismissing", "fearful")
+COUNTERPART = {"B": "secure", "C": "preoccupied", "A": "dismissing", "D": "fearful"}
+
+# A child turns to the caregiver for comfort less often as it grows (self-regulation, peers):
+# the infant's daily rate falls as age^-CAREGIVER_BID_DECLINE.
+CAREGIVER_BID_DECLINE = 0.5
+# Bids for comfort or support to other people (peers, teachers, friends) per month.
+OTHERS_BIDS_PER_MONTH = 12.0
+# Unanswered bids to other people are more often rebuffed (teasing, a brush-off) than missed.
+OTHERS_REJECTION = 0.3
+# Spread of others' responsiveness between people (Beta concentration around the mean).
+OTHERS_CONCENTRATION = 8.0
+# While the caregiver is ill (depression, long illness), her sensitivity is scaled by this.
+ILLNESS_SENSITIVITY = 0.4
+ILLNESS_MONTHS = 6
+SEPARATION_MONTHS = 3
+# When separated from the caregiver, relatives answer some bids.
+SEPARATED_AVAILABILITY = 0.2
+# A "new stable caregiver" (a step-parent, a foster parent, a grandparent who takes over).
+STABLE_CAREGIVER = dict(
+    sensitivity=0.8, consistency=0.85, rejection=0.15, fear=0.0, neglect=0.0, disruption=0.0
+)
+
+
+def plasticity(age_years: float, floor: float, halflife_years: float) -> float:
+    """Share of infant plasticity left at an age: 1 through the first year, then halving every
+    ``halflife_years`` towards ``floor`` (> 0), so working models never stop changing."""
+    if age_years <= 1.0:
+        return 1.0
+    return floor + (1.0 - floor) * 0.5 ** ((age_years - 1.0) / halflife_years)
+
+
+def stage_at(age_years: float) -> str:
+    if age_years < 1.0:
+        return INFANCY
+    if age_years < ADOLESCENCE_AGE:
+        return CHILDHOOD
+    if age_years < ADULT_AGE:
+        return ADOLESCENCE
+    return ADULTHOOD
+
+
+def caregiver_bids_per_month(
+    distress_rate: float, reactivity: np.ndarray, age_years: float
+) -> np.ndarray:
+    """Expected bids to the caregiver in one month of childhood (falls with age)."""
+    return distress_rate * reactivity * DAYS_PER_MONTH * age_years**-CAREGIVER_BID_DECLINE
+
+
+def draw_others(mean: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Responsiveness of the other people in each person's life this year (peers, teachers)."""
+    a = mean * OTHERS_CONCENTRATION
+    return rng.beta(max(a, 1e-3), max(OTHERS_CONCENTRATION - a, 1e-3), n)
+
+
+@dataclass
+class LifeEvents:
+    """This month's caregiver events, one boolean per person."""
+
+    loss: np.ndarray  # the caregiver is lost for good; a caregiver from the mix follows
+    separation: np.ndarray  # the caregiver is away for some months, then returns
+    illness: np.ndarray  # the caregiver is ill (less sensitive) for some months
+    stable_caregiver: np.ndarray  # a new, stable and sensitive caregiver takes over
+
+
+def monthly_events(
+    n: int, rates_per_year: dict[str, float], rng: np.random.Generator
+) -> LifeEvents:
+    """Draw each event independently with its yearly rate turned into a monthly probability."""
+    u = rng.random((4, n))
+    names = ("loss", "separation", "illness", "stable_caregiver")
+    p = [1.0 - np.exp(-rates_per_year[k] / MONTHS_PER_YEAR) for k in names]
+    return LifeEvents(*(u[i] < p[i] for i in range(4)))
+
+
+def ecr_scale(score: np.ndarray) -> np.ndarray:
+    """A 0-1 anxiety or avoidance score on the 1-7 scale of the ECR questionnaire."""
+    return 1.0 + 6.0 * np.asarray(score)
+
+
+def adult_category(
+    anxiety_ecr: np.ndarray,
+    avoidance_ecr: np.ndarray,
+    anxiety_cutoff: float,
+    avoidance_cutoff: float,
+) -> np.ndarray:
+    """Bartholomew's four categories from the two dimensions with fixed cut-offs."""
+    anxious = np.asarray(anxiety_ecr) >= anxiety_cutoff
+    avoidant = np.asarray(avoidance_ecr) >= avoidance_cutoff
+    index = anxious.astype(int) + 2 * avoidant.astype(int)  # 0 secure 1 preocc. 2 dism. 3 fearful
+    return np.asarray(CATEGORIES)[index]

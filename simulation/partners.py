@@ -1,0 +1,276 @@
+"""Adult partners: who pairs with whom, one week of a couple's interaction, and breakups.
+
+Plain, vectorised functions. Every behaviour follows from the working-model values of the people
+involved (their strategy, anxiety, avoidance, model of self), never from a category label, so a
+pattern such as the pursuer-withdrawer cycle appears only where the rules produce it.
+
+Weeks are computed for all couples at once over *directed* pairs: entry k (< m) is partner a of
+couple k acting towards partner b, entry k + m is b acting towards a. Several weeks can be drawn
+in one call (arrays of shape (weeks, 2m)); working models and closeness are those at the start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulation.working_model import WorkingModel, anxiety, avoidance, bid_intensity, strategy
+
+MATCHING_RULES = ("random", "assortative", "attraction")
+
+# Chance that a partner notices a direct bid of ordinary intensity, and an indirect one (a hint,
+# a sulk, a question that stands for another): indirect bids ask the partner to read minds.
+NOTICE_DIRECT = 0.9
+NOTICE_INDIRECT = 0.35
+# An escalated bid is louder than the first (Pfeiffer & Wong's protest behaviour).
+ESCALATION_GAIN = 1.5
+# Satisfaction and felt closeness are running averages with these weekly weights.
+SATISFACTION_RATE = 0.1
+CLOSENESS_RATE = 0.2
+# Breakup hazard rises steeply as the less satisfied partner's satisfaction falls.
+BREAKUP_SLOPE = 6.0
+BREAKUP_REFERENCE = 0.6
+# Spread of first impressions when two people meet (how each reads the other's closeness).
+IMPRESSION_SD = 0.1
+ATTRACTION_WIDTH = 0.3
+
+
+@dataclass
+class Dispositions:
+    """What a working model makes a person do in a relationship (each in [0, 1])."""
+
+    hyper: np.ndarray  # hyperactivation: insistent, repeated bids, reassurance seeking
+    deact: np.ndarray  # deactivation: suppressed needs, attention away, closeness as intrusion
+    conflict: np.ndarray  # fear of the figure: approach when distant, flight when close
+    anxiety: np.ndarray  # fear of abandonment: ambiguity read as rejection
+    avoidance: np.ndarray
+    self_model: np.ndarray  # low: comfort is not believed ("they don't really mean it")
+    intensity: np.ndarray  # insistence of a bid (1 = ordinary)
+
+    def take(self, index: np.ndarray) -> Dispositions:
+        return Dispositions(**{k: v[index] for k, v in vars(self).items()})
+
+
+def dispositions(wm: WorkingModel) -> Dispositions:
+    """Everything a working model implies for behaviour, computed once from one strategy."""
+    s = strategy(wm)
+    return Dispositions(
+        hyper=s.hyperactivation,
+        deact=s.deactivation,
+        conflict=s.conflict,
+        anxiety=anxiety(wm, s),
+        avoidance=avoidance(wm, s),
+        self_model=wm.self_model.copy(),
+        intensity=bid_intensity(s),
+    )
+
+
+def withdrawal_chance(partner: Dispositions, closeness: np.ndarray, intensity: np.ndarray):
+    """Chance that a partner withdraws from a noticed bid instead of answering it.
+
+    A deactivating partner reads the overture as intrusive, more so the more insistent it is; a
+    partner in approach-avoidance conflict flees closeness that is already high.
+    """
+    intrusive = partner.deact * np.minimum(1.0, 0.4 + 0.4 * intensity)
+    flight = 0.5 * partner.conflict * closeness
+    return 1.0 - (1.0 - intrusive) * (1.0 - flight)
+
+
+@dataclass
+class CoupleWeek:
+    """Weeks of interaction over directed pairs (entry = the actor's side), counts 0/1/2;
+    shape (weeks, 2m)."""
+
+    need: np.ndarray  # the actor had a need for comfort or support this week
+    bid: np.ndarray  # the actor made a first bid (a need voiced, or reassurance sought)
+    direct: np.ndarray  # that bid was direct (needs stated plainly)
+    comforted: np.ndarray  # bids the partner answered (first and escalated)
+    believed: np.ndarray  # answered bids the actor took as real comfort
+    withdrew: np.ndarray  # bids the partner withdrew from (read as intrusive, or fled)
+    missed: np.ndarray  # bids that went unanswered without withdrawal (unnoticed, partner absorbed)
+    read_as_rejection: np.ndarray  # unanswered bids the actor read as abandonment
+    escalated: np.ndarray  # the actor repeated the bid more insistently after it went unmet
+    pushed_away: np.ndarray  # the actor pushed the partner away (fleeing closeness)
+    intruded: np.ndarray  # the partner's bids this actor felt as intrusive (and withdrew from)
+    demand_withdraw: np.ndarray  # bid, partner's withdrawal, escalated bid: a pursuer episode
+    value: np.ndarray  # how good the week felt to the actor (0-1)
+    closeness: np.ndarray  # felt closeness this week (0-1)
+
+
+def couple_week(
+    d: Dispositions,
+    closeness: np.ndarray,
+    need_rate: float,
+    rng: np.random.Generator,
+    directness: np.ndarray | float = 0.0,
+    weeks: int = 1,
+) -> CoupleWeek:
+    """``weeks`` weeks of every couple. ``d`` and ``closeness`` are over directed pairs.
+
+    ``directness`` (0-1) raises the share of direct bids beyond what the working model gives
+    (communication skills; used by interventions).
+    """
+    m = len(closeness) // 2
+    swap = np.r_[m : 2 * m, 0:m]
+
+    def partner(x: np.ndarray) -> np.ndarray:
+        return x[..., swap]
+
+    p = d.take(swap)  # each actor's partner
+    u = rng.random((12, weeks, 2 * m))
+
+    # Seeking: a need is voiced unless deactivation suppresses it; a hyperactivated person also
+    # seeks reassurance without one. Fear of the figure makes closeness itself a threat: the
+    # approach falls as closeness rises (want and fear intimacy at once).
+    need = u[0] < need_rate
+    approach = 1.0 - d.conflict * closeness
+    seek = np.where(need, 1.0 - 0.8 * d.deact, 0.5 * d.hyper) * approach
+    bid = u[1] < seek
+    p_direct = (1.0 - 0.7 * d.hyper) * (1.0 - 0.7 * d.deact) * (1.0 - 0.7 * d.conflict)
+    p_direct = p_direct + (1.0 - p_direct) * directness
+    direct = u[2] < p_direct
+    intensity = d.intensity
+
+    # The partner notices a direct bid more often; a deactivating partner's attention is elsewhere.
+    base = np.where(direct, NOTICE_DIRECT, NOTICE_INDIRECT) * (1.0 - 0.5 * p.deact)
+    noticed = bid & (u[3] < 1.0 - (1.0 - base) ** intensity)
+    p_closeness = partner(closeness)
+    withdrew1 = noticed & (u[4] < withdrawal_chance(p, p_closeness, intensity))
+    # A hyperactivated partner with a need of their own is absorbed in it.
+    absorbed = noticed & partner(need) & (u[5] < 0.5 * p.hyper)
+    comforted1 = noticed & ~withdrew1 & ~absorbed
+    missed1 = bid & ~comforted1 & ~withdrew1
+
+    # Perception: an anxious person reads an ambiguous non-response as abandonment.
+    rejection1 = missed1 & (u[6] < d.anxiety)
+    unmet = withdrew1 | rejection1
+    # Protest: an unmet bid is repeated more insistently by a hyperactivated person.
+    escalated = unmet & (u[7] < d.hyper)
+    loud = intensity * ESCALATION_GAIN
+    withdrew2 = escalated & (u[8] < withdrawal_chance(p, p_closeness, loud))
+    comforted2 = escalated & ~withdrew2 & (u[9] < 1.0 - (1.0 - NOTICE_DIRECT) ** loud)
+    missed2 = escalated & ~withdrew2 & ~comforted2
+    demand_withdraw = bid & withdrew1 & escalated
+
+    # Fleeing closeness: pushing the partner away when close, without a bid from them.
+    pushed = u[10] < 0.3 * d.conflict * closeness
+
+    comforted = comforted1.astype(int) + comforted2
+    # Comfort is believed in proportion to how worthy of it one feels.
+    credible = u[11] < 0.5 + 0.5 * d.self_model
+    believed = (comforted1 & credible).astype(int) + (comforted2 & credible)
+    withdrew = withdrew1.astype(int) + withdrew2
+    read_rejection = rejection1.astype(int) + (missed2 & (u[6] < d.anxiety))
+    missed = missed1.astype(int) + missed2 - read_rejection
+    pushed_away_by_partner = partner(pushed)
+    intruded = partner(withdrew)  # the partner's bids this actor withdrew from
+
+    # How the week felt: believed comfort helps; being withdrawn from, rejection read into
+    # silence and being pushed away hurt, hurting an anxious person more (strong reactions);
+    # an avoidant person is bothered by overtures felt as intrusive.
+    hurt = withdrew + read_rejection + pushed_away_by_partner
+    value = np.maximum(
+        0.6
+        + 0.25 * np.minimum(believed, 1)
+        - 0.2 * (1.0 + d.hyper) * np.minimum(hurt, 2)
+        - 0.15 * d.deact * partner(bid)
+        - 0.1 * (demand_withdraw | partner(demand_withdraw)),
+        0.0,
+    )
+    close = 0.5 + 0.25 * (comforted + partner(comforted) > 0) - 0.25 * (hurt + partner(hurt) > 0)
+    return CoupleWeek(
+        need=need,
+        bid=bid,
+        direct=bid & direct,
+        comforted=comforted,
+        believed=believed,
+        withdrew=withdrew,
+        missed=missed,
+        read_as_rejection=read_rejection,
+        escalated=escalated,
+        pushed_away=pushed,
+        intruded=intruded,
+        demand_withdraw=demand_withdraw,
+        value=value,
+        closeness=close,
+    )
+
+
+def read_responses(
+    comforted: np.ndarray,
+    missed: np.ndarray,
+    d: Dispositions,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """How responses from anyone after infancy are perceived (counts per person).
+
+    The same two biases as with a partner: an anxious person reads some unanswered bids as
+    abandonment, and comfort is believed in proportion to how worthy of it one feels.
+    Returns (believed comfort, missed, read as abandonment).
+    """
+    abandoned = rng.binomial(missed, d.anxiety)
+    believed = rng.binomial(comforted, 0.5 + 0.5 * d.self_model)
+    return believed, missed - abandoned, abandoned
+
+
+def breakup_chance(
+    satisfaction_a: np.ndarray, satisfaction_b: np.ndarray, rate_per_year: float
+) -> np.ndarray:
+    """Weekly chance that a couple ends: ``rate_per_year`` at satisfaction 0.6 of the less
+    satisfied partner, several times that when that partner is unhappy."""
+    low = np.minimum(satisfaction_a, satisfaction_b)
+    hazard = rate_per_year / 52.0 * np.exp(BREAKUP_SLOPE * (BREAKUP_REFERENCE - low))
+    return 1.0 - np.exp(-hazard)
+
+
+def security(d: Dispositions) -> np.ndarray:
+    """How secure a person is on one scale (1 = neither anxious nor avoidant)."""
+    return 1.0 - 0.5 * (d.anxiety + d.avoidance)
+
+
+def acceptance(reader: Dispositions, read_closeness: np.ndarray) -> np.ndarray:
+    """Chance that a person wants to go on with someone whose closeness they read as given.
+
+    People are drawn to warmth, but most to a partner who behaves as they expect others to
+    (expectation confirmation: an anxious person finds a distant partner familiar, an avoidant
+    one is put off by a close one). Expected closeness is the reader's own 1 - avoidance.
+    """
+    expected = 1.0 - reader.avoidance
+    fit = np.exp(-(((read_closeness - expected) / ATTRACTION_WIDTH) ** 2))
+    return (0.4 + 0.6 * read_closeness) * fit
+
+
+def match(
+    singles: np.ndarray,
+    d: Dispositions,
+    meeting_chance: float,
+    rule: str,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """New couples this week among ``singles`` (person indices; ``d`` is over everyone).
+
+    Each single meets someone this week with ``meeting_chance``. ``random``: any two who meet
+    pair. ``assortative``: those who meet pair in order of security (similar with similar).
+    ``attraction``: two who meet pair only if each accepts how they read the other.
+    """
+    if rule not in MATCHING_RULES:
+        raise ValueError(f"matching rule {rule!r}: allowed {', '.join(MATCHING_RULES)}")
+    looking = singles[rng.random(len(singles)) < meeting_chance]
+    if len(looking) < 2:
+        return np.empty(0, int), np.empty(0, int)
+    looking = rng.permutation(looking)
+    if rule == "assortative":
+        score = security(d.take(looking)) + IMPRESSION_SD * rng.standard_normal(len(looking))
+        looking = looking[np.argsort(score, kind="stable")]
+    k = len(looking) // 2
+    a, b = looking[0 : 2 * k : 2], looking[1 : 2 * k : 2]
+    if rule == "attraction":
+        da, db = d.take(a), d.take(b)
+        noise = IMPRESSION_SD * rng.standard_normal((2, k))
+        read_b = np.clip(1.0 - db.avoidance + noise[0], 0.0, 1.0)
+        read_a = np.clip(1.0 - da.avoidance + noise[1], 0.0, 1.0)
+        u = rng.random((2, k))
+        both = (u[0] < acceptance(da, read_b)) & (u[1] < acceptance(db, read_a))
+        a, b = a[both], b[both]
+    return a, b
