@@ -90,9 +90,8 @@ PARAMETERS: dict[str, Parameter] = {
         Parameter(
             "caregivers",
             "normative",
-            "caregiver population: a mix (normative, high_risk, balanced = a quarter of each preset),"
-            " one preset for every "
-            "caregiver, or 'spectrum' (see the spectrum parameter)",
+            "caregiver population: a mix (normative, high_risk, balanced = a quarter of each"
+            " preset), one preset for every caregiver, or 'spectrum' (see the spectrum parameter)",
             kind=str,
             choices=tuple(MIXES),
         ),

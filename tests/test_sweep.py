@@ -296,7 +296,8 @@ def test_config_file_and_flags_reach_the_experiment(tmp_path, capsys):
     config = tmp_path / "c.toml"
     out = tmp_path / "from_config"
     config.write_text(
-        f'runs = 2\nseed = 11\nout = "{out}"\n[parameters]\nn_dyads = 12\ndays = 50\nhorizon_years = 1\n'
+        f'runs = 2\nseed = 11\nout = "{out}"\n'
+        "[parameters]\nn_dyads = 12\ndays = 50\nhorizon_years = 1\n"
     )
     assert (
         main(["experiment", "caregiving", "--config", str(config), "--seed", "12", "--quiet"]) == 0
