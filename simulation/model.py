@@ -150,6 +150,9 @@ class AttachmentModel(Model):
 
         self.working_model = WorkingModel.newborn(n)
         self._dispositions: Dispositions | None = None
+        # the category cut-offs on the 0-1 scale of the scores
+        self._anxiety_cut = (p["anxiety_cutoff"] - 1.0) / 6.0
+        self._avoidance_cut = (p["avoidance_cutoff"] - 1.0) / 6.0
         self.load = np.zeros(n)
         self.in_neglect = np.zeros(n, dtype=bool)
         # A loss happens on one day, early enough that the new caregiver has arrived a month
@@ -454,12 +457,13 @@ class AttachmentModel(Model):
             def total(x: np.ndarray) -> np.ndarray:
                 return (x * together).sum(axis=0)
 
-            np.add.at(bids, actors, total(week.bid + week.escalated + pushed_me))
-            np.add.at(comforted, actors, total(week.comforted))
-            np.add.at(soothed, actors, total(week.believed))
-            np.add.at(missed, actors, total(week.missed))
-            np.add.at(rebuffed, actors, total(week.withdrew + pushed_me))
-            np.add.at(abandoned, actors, total(week.read_as_rejection))
+            # everyone is in at most one couple, so each index appears once in actors
+            bids[actors] += total(week.bid + week.escalated + pushed_me)
+            comforted[actors] += total(week.comforted)
+            soothed[actors] += total(week.believed)
+            missed[actors] += total(week.missed)
+            rebuffed[actors] += total(week.withdrew + pushed_me)
+            abandoned[actors] += total(week.read_as_rejection)
 
         experience = Experience(
             bids=bids,
@@ -495,23 +499,24 @@ class AttachmentModel(Model):
         c, m = self.couples, len(self.couples)
         weeks = week.value.shape[0]
         sat, close = self.satisfaction[actors], self.closeness[actors]
-        together = np.ones((weeks, 2 * m), dtype=bool)
-        alive = np.ones(m, dtype=bool)
-        ended_at = np.full(m, -1)
-        u = rng.random((weeks, m))
-        for w in range(weeks):
-            both = np.concatenate([alive, alive])
-            together[w] = both
-            sat = np.where(both, sat + SATISFACTION_RATE * (week.value[w] - sat), sat)
-            close = np.where(both, close + CLOSENESS_RATE * (week.closeness[w] - close), close)
-            self.satisfaction_sum[actors] += np.where(both, sat, 0.0)
-            c.satisfaction_sum += np.where(alive, 0.5 * (sat[:m] + sat[m:]), 0.0)
-            if self.trace_couples:
-                self._log_week(week, w, sat, alive)
-            ends = alive & (u[w] < breakup_chance(sat[:m], sat[m:], self.params["breakup_rate"]))
-            ended_at[ends] = w
-            alive &= ~ends
+        history = np.empty((weeks, 2 * m))
+        for w in range(weeks):  # running averages, week by week
+            sat = sat + SATISFACTION_RATE * (week.value[w] - sat)
+            close = close + CLOSENESS_RATE * (week.closeness[w] - close)
+            history[w] = sat
+        # a couple ends in the first week its breakup draw falls; later weeks do not count
+        chance = breakup_chance(history[:, :m], history[:, m:], self.params["breakup_rate"])
+        ends = rng.random((weeks, m)) < chance
+        ended_before = np.cumsum(ends, axis=0) - ends > 0
+        alive = ~ended_before
+        together = np.concatenate([alive, alive], axis=1)
+        ended_at = np.where(ends.any(axis=0), ends.argmax(axis=0), -1)
+        if self.trace_couples:
+            for w in range(weeks):
+                self._log_week(week, w, history[w], alive[w])
         self.satisfaction[actors], self.closeness[actors] = sat, close
+        self.satisfaction_sum[actors] += (history * together).sum(axis=0)
+        c.satisfaction_sum += (0.5 * (history[:, :m] + history[:, m:]) * alive).sum(axis=0)
         weeks_together = together.sum(axis=0)
         self.weeks_partnered[actors] += weeks_together
         met = week.need & (week.believed > 0)
@@ -595,26 +600,37 @@ class AttachmentModel(Model):
     def collect(self) -> None:
         """Record this step's population means (one pass over the working models)."""
         wm, d = self.working_model, self.dispositions
-        anx, avo = d.anxiety, d.avoidance
+        anxious = d.anxiety >= self._anxiety_cut
+        avoidant = d.avoidance >= self._avoidance_cut
         columns = np.stack(
-            [wm.other_model, wm.self_model, wm.uncertainty, wm.suppression, wm.alarm, anx, avo]
+            [
+                wm.other_model,
+                wm.self_model,
+                wm.uncertainty,
+                wm.suppression,
+                wm.alarm,
+                d.anxiety,
+                d.avoidance,
+                anxious,
+                avoidant,
+                anxious & avoidant,
+            ]
         )
-        means = dict(zip(DAILY_MEANS, (columns.sum(axis=1) / self.n_dyads).tolist(), strict=True))
-        counts = np.bincount(self._category_index(anx, avo), minlength=4) / self.n_dyads
-        means.update(zip(SHARES, counts.tolist(), strict=True))
-        partnered = self.partner >= 0
-        means["partnered"] = float(partnered.mean())
-        means["satisfaction"] = (
-            float(self.satisfaction[partnered].mean()) if partnered.any() else float("nan")
-        )
+        values = (columns.sum(axis=1) / self.n_dyads).tolist()
+        means = dict(zip(DAILY_MEANS, values, strict=False))
+        anx, avo, both = values[-3:]
+        shares = (1.0 - anx - avo + both, anx - both, avo - both, both)
+        means.update(zip(SHARES, shares, strict=True))
+        if self.stage == ADULTHOOD:
+            partnered = self.partner >= 0
+            means["partnered"] = float(partnered.mean())
+            means["satisfaction"] = (
+                float(self.satisfaction[partnered].mean()) if partnered.any() else float("nan")
+            )
+        else:
+            means["partnered"], means["satisfaction"] = 0.0, float("nan")
         self.means = means
         self.datacollector.collect(self)
-
-    def _category_index(self, anx: np.ndarray, avo: np.ndarray) -> np.ndarray:
-        p = self.params
-        return (ecr_scale(anx) >= p["anxiety_cutoff"]).astype(int) + 2 * (
-            ecr_scale(avo) >= p["avoidance_cutoff"]
-        )
 
     def categories(self) -> np.ndarray:
         """Everyone's Bartholomew category now (fixed cut-offs on the ECR scale)."""
