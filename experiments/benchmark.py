@@ -25,22 +25,25 @@ from simulation.sweep import Options, grid, run_sweep
 runs, out = int(sys.argv[1]), sys.argv[2]
 points = grid(sensitivity=[0.2, 0.4, 0.6, 0.8], consistency=[0.25, 0.5, 0.75, 1.0])
 run_sweep("memory", points, runs=runs // len(points), seed=1,
-          fixed={"n_dyads": 10, "days": 30}, options=Options(out=out, workers=2, progress=False))
+          fixed={"n_dyads": 10, "days": 30, "horizon_years": 1},
+          options=Options(out=out, workers=2, progress=False))
 me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(me, kids)
 """
 
 
-def one_year(dyads: int, seed: int) -> float:
+def one_run(dyads: int, seed: int, years: int) -> float:
+    """Seconds for one run of ``dyads`` people from birth to ``years``."""
     start = time.perf_counter()
-    model = AttachmentModel(rng=seed, n_dyads=dyads)
+    model = AttachmentModel(rng=seed, n_dyads=dyads, horizon_years=years)
     while model.running:
         model.step()
     return time.perf_counter() - start
 
 
 def many_runs(workers: int, runs: int) -> float:
+    """``runs`` runs of the full model (the whole life course), results in memory."""
     start = time.perf_counter()
     run_many({"normative": {}}, runs=runs, seed=1, workers=workers, progress=False)
     return time.perf_counter() - start
@@ -83,9 +86,11 @@ def main() -> None:
     parser.add_argument("--skip-memory", action="store_true", help="skip the 10,000-run sweep")
     args = parser.parse_args()
 
-    one_year(100, 0)  # warm-up: imports and first-call costs are not part of a run
-    small = statistics.median(one_year(100, s) for s in range(args.repeats))
-    large = statistics.median(one_year(1000, s) for s in range(args.repeats))
+    one_run(100, 0, 30)  # warm-up: imports and first-call costs are not part of a run
+    small = statistics.median(one_run(100, s, 1) for s in range(args.repeats))
+    large = statistics.median(one_run(1000, s, 1) for s in range(args.repeats))
+    life = statistics.median(one_run(100, s, 30) for s in range(args.repeats))
+    life_large = statistics.median(one_run(1000, s, 30) for s in range(max(1, args.repeats // 2)))
     serial = many_runs(1, args.runs)
     parallel = many_runs(2, args.runs)
     sweep_200 = stored_sweep(200, 2)
@@ -96,11 +101,14 @@ def main() -> None:
         ("first year of 1,000 dyads, one run", f"{large:.3f} s", "", None),
         ("  agent-steps per second (1,000 dyads)", f"{1000 * 365 / large:,.0f}", "", None),
         ("cost 1,000 vs 100 dyads", f"{large / small:.1f}x", "<= 11x", large / small <= 11),
+        ("whole life course (birth to 30) of 100 people", f"{life:.3f} s", "<= 0.6 s", life <= 0.6),
+        ("whole life course of 1,000 people", f"{life_large:.3f} s", "", None),
+        ("  cost 1,000 vs 100 people, life course", f"{life_large / life:.1f}x", "", None),
         (f"{args.runs} runs, 1 worker", f"{serial:.1f} s", "", None),
         (f"{args.runs} runs, 2 workers", f"{parallel:.1f} s", "", None),
         ("2 workers vs 1", f"{serial / parallel:.2f}x faster", ">= 1.7x", serial / parallel >= 1.7),
         (
-            "200 runs of the full model, 2 workers, stored",
+            "200 runs of the full model (to 30), 2 workers, stored",
             f"{sweep_200:.1f} s",
             "<= 75 s",
             sweep_200 <= 75,

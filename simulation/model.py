@@ -20,6 +20,7 @@ from simulation.caregiving import (
     respond_to_bids,
 )
 from simulation.life_course import (
+    ADOLESCENCE,
     ADOLESCENCE_AGE,
     ADULT_AGE,
     ADULTHOOD,
@@ -258,7 +259,7 @@ class AttachmentModel(Model):
         if age >= ADULT_AGE:
             self.stage = ADULTHOOD
         elif age >= ADOLESCENCE_AGE:
-            self.stage = "adolescence"
+            self.stage = ADOLESCENCE
         else:
             self.stage = CHILDHOOD
 
