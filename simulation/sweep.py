@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from simulation.parameters import PARAMETERS, ParameterError, validate
 from simulation.runner import RunError, RunOutput, RunSpec, execute, run_seed, to_frames
@@ -78,6 +77,8 @@ def sample(
         PARAMETERS[name].check(low)
         PARAMETERS[name].check(high)
     if method == "lhs":
+        from scipy.stats import qmc  # imported here: scipy.stats takes ~1.4 s to import
+
         unit = qmc.LatinHypercube(d=len(ranges), seed=seed).random(n)
     elif method == "random":
         unit = np.random.default_rng(seed).random((n, len(ranges)))

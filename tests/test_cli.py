@@ -33,7 +33,7 @@ def cli(*args: str) -> subprocess.CompletedProcess:
         (["run", "--seed", "-3"], "argument --seed: '-3': allowed an integer of 0 or more"),
         (["run", "--bogus"], "unrecognized arguments: --bogus"),
         (["ssp", "--caregiver", "loving"], "--caregiver 'loving' is unknown: allowed normative"),
-        (["experiment", "nonexistent"], "unknown experiment 'nonexistent': allowed caregiving"),
+        (["experiment", "nonexistent"], "unknown experiment 'nonexistent': allowed "),
         (
             ["experiment", "nowhere/script.py"],
             "experiment script 'nowhere/script.py' does not exist",
