@@ -33,7 +33,7 @@ BREAKUP_SLOPE = 6.0
 BREAKUP_REFERENCE = 0.6
 # Spread of first impressions when two people meet (how each reads the other's closeness).
 IMPRESSION_SD = 0.1
-ATTRACTION_WIDTH = 0.3
+ATTRACTION_WIDTH = 0.2
 
 
 @dataclass
@@ -118,7 +118,7 @@ def couple_week(
         return x[..., swap]
 
     p = d.take(swap)  # each actor's partner
-    u = rng.random((12, weeks, 2 * m))
+    u = rng.random((13, weeks, 2 * m))
 
     # Seeking: a need is voiced unless deactivation suppresses it; a hyperactivated person also
     # seeks reassurance without one. Fear of the figure makes closeness itself a threat: the
@@ -149,7 +149,10 @@ def couple_week(
     escalated = unmet & (u[7] < d.hyper)
     loud = intensity * ESCALATION_GAIN
     withdrew2 = escalated & (u[8] < withdrawal_chance(p, p_closeness, loud))
-    comforted2 = escalated & ~withdrew2 & (u[9] < 1.0 - (1.0 - NOTICE_DIRECT) ** loud)
+    # an escalated bid is direct and loud, but an avoidant partner's attention is still elsewhere
+    # and an absorbed partner is still absorbed
+    base2 = NOTICE_DIRECT * (1.0 - 0.5 * p.deact)
+    comforted2 = escalated & ~withdrew2 & ~absorbed & (u[9] < 1.0 - (1.0 - base2) ** loud)
     missed2 = escalated & ~withdrew2 & ~comforted2
     demand_withdraw = bid & withdrew1 & escalated
 
@@ -161,7 +164,7 @@ def couple_week(
     credible = u[11] < 0.5 + 0.5 * d.self_model
     believed = (comforted1 & credible).astype(int) + (comforted2 & credible)
     withdrew = withdrew1.astype(int) + withdrew2
-    read_rejection = rejection1.astype(int) + (missed2 & (u[6] < d.anxiety))
+    read_rejection = rejection1.astype(int) + (missed2 & (u[12] < d.anxiety))
     missed = missed1.astype(int) + missed2 - read_rejection
     pushed_away_by_partner = partner(pushed)
     intruded = partner(withdrew)  # the partner's bids this actor withdrew from
@@ -229,16 +232,30 @@ def security(d: Dispositions) -> np.ndarray:
     return 1.0 - 0.5 * (d.anxiety + d.avoidance)
 
 
-def acceptance(reader: Dispositions, read_closeness: np.ndarray) -> np.ndarray:
-    """Chance that a person wants to go on with someone whose closeness they read as given.
+def apparent_closeness(d: Dispositions) -> np.ndarray:
+    """How much closeness a person seems to want (0.5 = balanced): an anxious person seems to
+    want a lot, an avoidant one little."""
+    return 0.5 + 0.5 * (d.anxiety - d.avoidance)
 
-    People are drawn to warmth, but most to a partner who behaves as they expect others to
-    (expectation confirmation: an anxious person finds a distant partner familiar, an avoidant
-    one is put off by a close one). Expected closeness is the reader's own 1 - avoidance.
+
+def expected_closeness(d: Dispositions) -> np.ndarray:
+    """How much closeness a person expects a partner to want: an anxious person expects others
+    to keep their distance, an avoidant one expects them to demand closeness."""
+    return 0.5 + 0.5 * (d.avoidance - d.anxiety)
+
+
+def acceptance(
+    reader: Dispositions, read_closeness: np.ndarray, read_security: np.ndarray
+) -> np.ndarray:
+    """Chance that a person wants to go on with someone whose closeness and security they read
+    as given.
+
+    Everyone is drawn to a partner who seems secure, but most to one who behaves as they expect
+    others to (expectation confirmation; Kirkpatrick & Davis 1994, Holmes & Johnson 2009): an
+    anxious person finds a distant partner familiar, an avoidant person a clinging one.
     """
-    expected = 1.0 - reader.avoidance
-    fit = np.exp(-(((read_closeness - expected) / ATTRACTION_WIDTH) ** 2))
-    return (0.4 + 0.6 * read_closeness) * fit
+    fit = np.exp(-(((read_closeness - expected_closeness(reader)) / ATTRACTION_WIDTH) ** 2))
+    return (0.4 + 0.6 * read_security) * fit
 
 
 def match(
@@ -267,10 +284,14 @@ def match(
     a, b = looking[0 : 2 * k : 2], looking[1 : 2 * k : 2]
     if rule == "attraction":
         da, db = d.take(a), d.take(b)
-        noise = IMPRESSION_SD * rng.standard_normal((2, k))
-        read_b = np.clip(1.0 - db.avoidance + noise[0], 0.0, 1.0)
-        read_a = np.clip(1.0 - da.avoidance + noise[1], 0.0, 1.0)
+        noise = IMPRESSION_SD * rng.standard_normal((4, k))  # first impressions are noisy
+        close_b = np.clip(apparent_closeness(db) + noise[0], 0.0, 1.0)
+        close_a = np.clip(apparent_closeness(da) + noise[1], 0.0, 1.0)
+        secure_b = np.clip(security(db) + noise[2], 0.0, 1.0)
+        secure_a = np.clip(security(da) + noise[3], 0.0, 1.0)
         u = rng.random((2, k))
-        both = (u[0] < acceptance(da, read_b)) & (u[1] < acceptance(db, read_a))
+        both = (u[0] < acceptance(da, close_b, secure_b)) & (
+            u[1] < acceptance(db, close_a, secure_a)
+        )
         a, b = a[both], b[both]
     return a, b

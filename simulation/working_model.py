@@ -74,8 +74,9 @@ class Experience:
     rebuffed: np.ndarray
     frightened: np.ndarray
     overwhelmed: np.ndarray  # episodes of distress left unregulated past the limit
-    # unanswered bids read as abandonment (a perception bias after infancy): they say nothing
-    # good about the self, but unlike a rebuff they do not teach that bidding is punished
+    # unanswered bids read as abandonment (a perception bias after infancy): counted in bids but
+    # in no outcome, so they say nothing good about others or the self (unlike a plain miss,
+    # which keeps some self-worth), yet unlike a rebuff they do not teach that bids are punished
     abandoned: np.ndarray | int = 0
 
 
