@@ -41,6 +41,30 @@ STABLE_CAREGIVER = dict(
 )
 
 
+# Caregiving fluctuates around each caregiver's own level from year to year (stress, work, other
+# children, the child's own changes): maternal sensitivity is only moderately stable across the
+# early years (NICHD Early Child Care Research Network 1999; r about .4-.6). The deviation from a
+# caregiver's level follows a yearly AR(1) process on the logit scale with this persistence.
+FLUCTUATION_PERSISTENCE = 0.7
+FLUCTUATING = ("sensitivity", "consistency", "rejection")
+
+
+def fluctuate(deviation: np.ndarray, sd: float, rng: np.random.Generator) -> np.ndarray:
+    """Next year's deviations (logit units) of caregiving from each caregiver's own level; the
+    long-run sd of a deviation is ``sd``."""
+    rho = FLUCTUATION_PERSISTENCE
+    return rho * deviation + sd * np.sqrt(1.0 - rho**2) * rng.standard_normal(deviation.shape)
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-3, 1.0 - 1e-3)
+    return np.log(p / (1.0 - p))
+
+
+def logistic(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
 def plasticity(age_years: float, floor: float, halflife_years: float) -> float:
     """Share of infant plasticity left at an age: 1 through the first year, then halving every
     ``halflife_years`` towards ``floor`` (> 0), so working models never stop changing."""

@@ -26,6 +26,7 @@ from simulation.life_course import (
     ADULTHOOD,
     CATEGORIES,
     CHILDHOOD,
+    FLUCTUATING,
     ILLNESS_MONTHS,
     ILLNESS_SENSITIVITY,
     INFANCY,
@@ -40,6 +41,9 @@ from simulation.life_course import (
     caregiver_bids_per_month,
     draw_others,
     ecr_scale,
+    fluctuate,
+    logistic,
+    logit,
     monthly_events,
     plasticity,
 )
@@ -181,6 +185,10 @@ class AttachmentModel(Model):
         self.ill_months = np.zeros(n, dtype=int)
         self.others = np.zeros(n)
         self.life_events = np.zeros(n, dtype=int)
+        # each caregiver's own level of the fluctuating dimensions (logit) and this year's
+        # deviation from it; set at the first birthday and when a new caregiver arrives
+        self.care_level = np.zeros((len(FLUCTUATING), n))
+        self.care_deviation = np.zeros((len(FLUCTUATING), n))
         self._records: list[dict[str, np.ndarray]] = []
 
         # adulthood
@@ -256,6 +264,10 @@ class AttachmentModel(Model):
             self._close_all_couples()
             return
         self.others = draw_others(self.params["others_sensitivity"], self.n_dyads, self.rng)
+        if age == 1:
+            self._set_care_levels(np.arange(self.n_dyads))
+        if age < ADULT_AGE:
+            self._fluctuate_care()
         if age >= ADULT_AGE:
             self.stage = ADULTHOOD
         elif age >= ADOLESCENCE_AGE:
@@ -410,12 +422,29 @@ class AttachmentModel(Model):
             self.ill_months[stable] = 0
         self.life_events += lost | separated | events.illness | events.stable_caregiver
 
+    def _set_care_levels(self, rows: np.ndarray) -> None:
+        """The current caregivers at ``rows`` define their own level; no deviation yet."""
+        for k, name in enumerate(FLUCTUATING):
+            self.care_level[k, rows] = logit(getattr(self.caregiver_traits, name)[rows])
+        self.care_deviation[:, rows] = 0.0
+
+    def _fluctuate_care(self) -> None:
+        """A new year of care: each caregiver wanders around their own level."""
+        sd = self.params["caregiving_fluctuation"]
+        if sd == 0.0:
+            return
+        self.care_deviation = fluctuate(self.care_deviation, sd, self.rng)
+        values = logistic(self.care_level + self.care_deviation)
+        for k, name in enumerate(FLUCTUATING):
+            getattr(self.caregiver_traits, name)[:] = values[k]
+
     def _new_caregivers(
         self, rows: np.ndarray, traits: CaregiverTraits, style: str | None = None
     ) -> None:
         """The people at ``rows`` get new caregivers (new agents) with ``traits``."""
         traits.disruption[:] = 0.0
         self.caregiver_traits.replace_rows(rows, traits)
+        self._set_care_levels(rows)
         styles = nearest_style(traits) if style is None else np.full(len(rows), style)
         for i, s in zip(rows, styles, strict=True):
             self.caregivers[i].remove()
@@ -459,7 +488,7 @@ class AttachmentModel(Model):
                 return (x * together).sum(axis=0)
 
             # everyone is in at most one couple, so each index appears once in actors
-            bids[actors] += total(week.bid + week.escalated + pushed_me)
+            bids[actors] += total(week.bid.astype(int) + week.escalated + pushed_me)
             comforted[actors] += total(week.comforted)
             soothed[actors] += total(week.believed)
             missed[actors] += total(week.missed)

@@ -265,6 +265,16 @@ PARAMETERS: dict[str, Parameter] = {
             group="life course",
         ),
         Parameter(
+            "caregiving_fluctuation",
+            0.5,
+            "after the first year, how far a caregiver's sensitivity, consistency and rejection"
+            " wander from year to year around their own level (sd on the logit scale; 0 = fixed)",
+            "logit sd",
+            0.0,
+            3.0,
+            group="life course",
+        ),
+        Parameter(
             "others_sensitivity",
             0.6,
             "mean responsiveness of other people (peers, teachers, friends); each person's others"

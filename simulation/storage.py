@@ -119,6 +119,8 @@ MODEL_MODULES = (
     "caregiving",
     "working_model",
     "strange_situation",
+    "life_course",
+    "partners",
     "agents",
     "model",
     "measures",
@@ -211,7 +213,10 @@ class ResultsFolder:
             self.clear()
             manifest = None
         if manifest is not None and manifest.get("code") != code:
-            if manifest.get("status") == "complete":
+            if overwrite:
+                self.clear()
+                manifest = None
+            elif manifest.get("status") == "complete":
                 print(
                     f"note: the results in {self.path} were made by other model code; "
                     "pass --overwrite to make them again",
