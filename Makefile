@@ -7,12 +7,18 @@ STAMP  := $(VENV)/.installed
 RUNS   ?= 100
 WORKERS ?= 2
 
-.PHONY: run test validation lint format benchmark params readme-params clean
+.PHONY: run experiments test validation lint format benchmark params readme-params clean
 
 # --overwrite: the same settings resume or reuse; after a change to the model or its parameter
 # table (other settings), the results are made again instead of refused.
 run: $(STAMP)
 	$(VENV)/bin/attachment-sim experiment caregiving --runs $(RUNS) --workers $(WORKERS) --overwrite
+
+# every experiment that writes the README's figures: infancy, then the life course (5-8 minutes)
+experiments: run $(STAMP)
+	for name in life_course adult_styles couples; do \
+	  $(VENV)/bin/attachment-sim experiment $$name --runs $(RUNS) --workers $(WORKERS) --overwrite \
+	  || exit 1; done
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -282,9 +282,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser(
         "run",
-        help="run the model (or R replicates) and print class shares",
-        description="Run the model through the first year and print the Strange Situation "
-        "class shares (with 95%% intervals when --runs > 1).",
+        help="run the model (or R replicates) and print class shares and adult outcomes",
+        description="Run the model to its horizon (default: birth to 30) and print the Strange "
+        "Situation class shares at 12 months (with 95%% intervals when --runs > 1), the adult "
+        "categories, how infant classes carried into them, and couple outcomes. "
+        "--set horizon_years=1 runs the first year only.",
     )
     run.add_argument("--dyads", type=positive_int, help="number of caregiver-infant pairs")
     run.add_argument("--seed", type=seed_int, default=0, help="random seed (default 0)")

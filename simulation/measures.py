@@ -99,7 +99,17 @@ def run_summary(
         row["mean_adult_anxiety_ecr"] = float(np.mean(table["adult_anxiety_ecr"]))
         row["mean_adult_avoidance_ecr"] = float(np.mean(table["adult_avoidance_ecr"]))
         row["mean_partners"] = float(np.mean(table["partners"]))
-        row["mean_satisfaction"] = float(np.nanmean(table["mean_satisfaction"]))
+        satisfaction = np.asarray(table["mean_satisfaction"], dtype=float)
+        row["mean_satisfaction"] = (
+            float(np.nanmean(satisfaction)) if (~np.isnan(satisfaction)).any() else float("nan")
+        )
+        # the same columns whether or not any couple formed (every stored part alike)
+        row.update(
+            couples=0,
+            couple_satisfaction=float("nan"),
+            demand_withdraw_rate=float("nan"),
+            breakup_rate_3y=float("nan"),
+        )
     if couples:
         row["couples"] = len(couples["couple"])
         row["couple_satisfaction"] = float(np.mean(couples["satisfaction"]))

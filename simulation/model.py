@@ -79,8 +79,9 @@ SUBSTITUTE_AVAILABILITY = 0.05
 OBSERVATION_AGE_SHARE = 0.75
 
 
-# An adult's bids for support to people other than a partner, per week.
-OTHERS_BIDS_PER_WEEK_ADULT = 1.0
+# An adult's bids for support to people other than a partner, per week: about what a partner
+# gets (need_rate x the share voiced), as the partner takes over attachment functions.
+OTHERS_BIDS_PER_WEEK_ADULT = 0.5
 # A lost caregiver in childhood is followed by a new one after this many months.
 LOSS_GAP_MONTHS = 2
 # Satisfaction and closeness of a couple when it forms.
@@ -254,14 +255,15 @@ class AttachmentModel(Model):
         else:
             self._child_month()
         self.collect()
+        if not self.running:
+            self._close_all_couples()
 
     def _birthday(self) -> None:
         """Record everyone at this birthday; move to the next stage; stop at the horizon."""
         age = round(self.age_years)
         self._records.append(self.snapshot(age))
         if age >= self.horizon:
-            self.running = False
-            self._close_all_couples()
+            self.running = False  # couples still together are closed after the last record
             return
         self.others = draw_others(self.params["others_sensitivity"], self.n_dyads, self.rng)
         if age == 1:
@@ -410,8 +412,12 @@ class AttachmentModel(Model):
         self.absent_months[lost] = LOSS_GAP_MONTHS
         self.replace_on_return[lost] = True
         self.absent_months[separated] = SEPARATION_MONTHS
-        self.ill_months[events.illness & free] = ILLNESS_MONTHS
-        stable = np.flatnonzero(events.stable_caregiver & free & ~lost & ~separated)
+        # an illness or a new caregiver only takes effect while the caregiver is there
+        here = free & ~lost & ~separated
+        ill = events.illness & here & (self.ill_months == 0)
+        self.ill_months[ill] = ILLNESS_MONTHS
+        taken_over = events.stable_caregiver & here
+        stable = np.flatnonzero(taken_over)
         if len(stable):
             new = self._with_set_dimensions(
                 CaregiverTraits(
@@ -419,8 +425,8 @@ class AttachmentModel(Model):
                 )
             )
             self._new_caregivers(stable, new, style="consistent")
-            self.ill_months[stable] = 0
-        self.life_events += lost | separated | events.illness | events.stable_caregiver
+        # every event that took effect counts
+        self.life_events += lost.astype(int) + separated + ill + taken_over
 
     def _set_care_levels(self, rows: np.ndarray) -> None:
         """The current caregivers at ``rows`` define their own level; no deviation yet."""
@@ -445,6 +451,7 @@ class AttachmentModel(Model):
         traits.disruption[:] = 0.0
         self.caregiver_traits.replace_rows(rows, traits)
         self._set_care_levels(rows)
+        self.ill_months[rows] = 0  # an illness leaves with the caregiver who had it
         styles = nearest_style(traits) if style is None else np.full(len(rows), style)
         for i, s in zip(rows, styles, strict=True):
             self.caregivers[i].remove()
@@ -742,10 +749,11 @@ class AttachmentModel(Model):
 
     # ------------------------------------------------------------------ measures
     def run_strange_situation(self, rng: np.random.Generator) -> StrangeSituationResult:
-        """The Strange Situation for every infant now (with its own noise from ``rng``)."""
+        """The Strange Situation for every infant (with its own noise from ``rng``): at 12
+        months, on the working model of that age even when called later (the re-test)."""
         p = self.params
         return strange_situation(
-            self.working_model,
+            self.prototype if self.prototype is not None else self.working_model,
             self.reactivity,
             self.soothability,
             rng,

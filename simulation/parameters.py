@@ -249,7 +249,7 @@ PARAMETERS: dict[str, Parameter] = {
             "illness_rate",
             0.03,
             "chance per year in childhood that the caregiver falls ill or depressed for 6 months"
-            " (sensitivity x 0.4)",
+            " (that day's availability x 0.4)",
             "per year",
             0.0,
             2.0,

@@ -312,7 +312,10 @@ class ResultsFolder:
             raise ResultsError(
                 f"{self.path} has no {table} table (not run yet, or not kept by the experiment)"
             )
-        return ds.dataset(parts, format="parquet")
+        # parts can differ in columns (e.g. runs that ended at 12 months have no adult columns):
+        # read them all under one schema that holds every column of every part
+        schema = pa.unify_schemas([pq.read_schema(p) for p in parts], promote_options="permissive")
+        return ds.dataset(parts, format="parquet", schema=schema)
 
     def load(
         self, table: str, columns: list[str] | None = None, filter: Any = None

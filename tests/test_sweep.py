@@ -357,3 +357,19 @@ def test_a_sweep_can_keep_only_the_runs_table(tmp_path):
     assert not (tmp_path / "infants").exists() and not (tmp_path / "timeseries").exists()
     with pytest.raises(ResultsError, match="has no infants table"):
         _ = results.infants
+
+
+def test_parts_with_different_columns_load_as_one_table(tmp_path):
+    """Runs that end at 12 months have no adult columns; stored beside longer runs, the table
+    still has every column (missing values where a run has none)."""
+    from simulation.storage import ResultsFolder
+
+    folder = ResultsFolder(tmp_path)
+    folder.prepare({"experiment": "t"}, "code")
+    short = pd.DataFrame({"point": [0], "run": [0], "share_B": [0.6]})
+    long = pd.DataFrame({"point": [1], "run": [0], "share_B": [0.5], "share_secure": [0.7]})
+    folder.write_part({"runs": short})
+    folder.write_part({"runs": long})
+    table = folder.load("runs")
+    assert list(table["share_B"]) == [0.6, 0.5]
+    assert table["share_secure"].isna().tolist() == [True, False]
