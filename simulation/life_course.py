@@ -4,6 +4,7 @@ adult measures (ECR scale, Bartholomew's four categories). Plain, vectorised fun
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,15 +106,23 @@ class LifeEvents:
     illness: np.ndarray  # the caregiver is ill (less sensitive) for some months
     stable_caregiver: np.ndarray  # a new, stable and sensitive caregiver takes over
 
+    def any(self) -> bool:
+        return bool(
+            self.loss.any()
+            or self.separation.any()
+            or self.illness.any()
+            or self.stable_caregiver.any()
+        )
+
 
 def monthly_events(
     n: int, rates_per_year: dict[str, float], rng: np.random.Generator
 ) -> LifeEvents:
     """Draw each event independently with its yearly rate turned into a monthly probability."""
-    u = rng.random((4, n))
     names = ("loss", "separation", "illness", "stable_caregiver")
-    p = [1.0 - np.exp(-rates_per_year[k] / MONTHS_PER_YEAR) for k in names]
-    return LifeEvents(*(u[i] < p[i] for i in range(4)))
+    p = np.array([[1.0 - math.exp(-rates_per_year[k] / MONTHS_PER_YEAR)] for k in names])
+    hit = rng.random((4, n)) < p
+    return LifeEvents(*hit)
 
 
 def ecr_scale(score: np.ndarray) -> np.ndarray:

@@ -90,8 +90,12 @@ NEW_COUPLE_CLOSENESS = 0.5
 # A pairing observed for this long counts in the 3-year breakup rate.
 BREAKUP_WINDOW_WEEKS = 3 * WEEKS_PER_YEAR
 
-# Adult steps are four weeks long, each week of partner interaction drawn separately.
-WEEKS_PER_STEP = 4
+# Adult steps are 13 weeks (a quarter of a year) long, each week of partner interaction drawn
+# separately: the whole life course must run in under 0.6 s (targets.md). Adult plasticity is low
+# (a working model moves by well under 1% in a quarter), so holding dispositions at their
+# start-of-step values for 13 weeks changes little; closeness too is updated week by week but read
+# at the start of the step.
+WEEKS_PER_STEP = 13
 LOGGED_BEHAVIOUR = (
     "need",
     "bid",
@@ -156,6 +160,7 @@ class AttachmentModel(Model):
 
         self.working_model = WorkingModel.newborn(n)
         self._dispositions: Dispositions | None = None
+        self._no_one = np.zeros(n, dtype=int)  # a zero count for everyone (read only)
         # the category cut-offs on the 0-1 scale of the scores
         self._anxiety_cut = (p["anxiety_cutoff"] - 1.0) / 6.0
         self._avoidance_cut = (p["avoidance_cutoff"] - 1.0) / 6.0
@@ -247,7 +252,7 @@ class AttachmentModel(Model):
         return self.days + round((self.age_years - 1.0) * 365)
 
     def step(self) -> None:
-        """One step of life: a day in infancy, a month to 18, four weeks after."""
+        """One step of life: a day in infancy, a month to 18, 13 weeks (a quarter) after."""
         if self.stage == INFANCY:
             self._infant_day()
         elif self.stage == ADULTHOOD:
@@ -353,31 +358,45 @@ class AttachmentModel(Model):
         present = ~(absent | neglected)
 
         intensity = self.dispositions.intensity
-        bids = rng.poisson(caregiver_bids_per_month(p["distress_rate"], self.reactivity, age))
+        # bids to the caregiver (first n) and to other people (last n), answered in one call
+        expected = np.concatenate(
+            [
+                caregiver_bids_per_month(p["distress_rate"], self.reactivity, age),
+                OTHERS_BIDS_PER_MONTH * self.reactivity,
+            ]
+        )
+        bids = rng.poisson(expected)
         care = respond_to_bids(
-            bids, intensity, availability, traits.rejection * present, traits.fear * present, rng
+            bids,
+            np.concatenate([intensity, intensity]),
+            np.concatenate([availability, self.others]),
+            np.concatenate([traits.rejection * present, np.full(n, OTHERS_REJECTION)]),
+            np.concatenate([traits.fear * present, np.zeros(n)]),
+            rng,
         )
-        other_bids = rng.poisson(OTHERS_BIDS_PER_MONTH * self.reactivity)
-        others = respond_to_bids(
-            other_bids, intensity, self.others, OTHERS_REJECTION, np.zeros(n), rng
-        )
-        comforted = care.comforted + others.comforted
+
+        def both(x: np.ndarray) -> np.ndarray:
+            return x[:n] + x[n:]
+
+        comforted = both(care.comforted)
         believed, missed, abandoned = read_responses(
-            comforted, care.missed + others.missed, self.dispositions, rng
+            comforted, both(care.missed), self.dispositions, rng
         )
         experience = Experience(
-            bids=bids + other_bids,
+            bids=both(bids),
             soothed=rng.binomial(believed, self.soothability),
             comforted=comforted,
             missed=missed,
-            rebuffed=care.rebuffed + others.rebuffed,
-            frightened=care.frightened,
-            overwhelmed=np.zeros(n, dtype=int),
+            rebuffed=both(care.rebuffed),
+            frightened=care.frightened[:n],
+            overwhelmed=self._no_one,
             abandoned=abandoned,
         )
         self._learn(experience, age)
-        self.absent_months = np.maximum(self.absent_months - 1, 0)
-        self.ill_months = np.maximum(self.ill_months - 1, 0)
+        if self.absent_months.any():
+            self.absent_months = np.maximum(self.absent_months - 1, 0)
+        if self.ill_months.any():
+            self.ill_months = np.maximum(self.ill_months - 1, 0)
         self.months += 1
         if self.months % MONTHS_PER_YEAR == 0:
             self._birthday()
@@ -402,10 +421,13 @@ class AttachmentModel(Model):
             "stable_caregiver": p["stable_caregiver_rate"],
         }
         events = monthly_events(self.n_dyads, rates, rng)
-        returning = np.flatnonzero((self.absent_months == 1) & self.replace_on_return)
-        if len(returning):
-            self._new_caregivers(returning, self.draw_caregivers(len(returning)))
-            self.replace_on_return[returning] = False
+        if self.replace_on_return.any():
+            returning = np.flatnonzero((self.absent_months == 1) & self.replace_on_return)
+            if len(returning):
+                self._new_caregivers(returning, self.draw_caregivers(len(returning)))
+                self.replace_on_return[returning] = False
+        if not events.any():
+            return
         free = self.absent_months == 0
         lost = events.loss & free
         separated = events.separation & free & ~lost
@@ -459,10 +481,10 @@ class AttachmentModel(Model):
             self.caregivers[i] = caregiver
             self.people[i].caregiver = caregiver
 
-    # ------------------------------------------------------------------ adulthood: four weeks
+    # ------------------------------------------------------------------ adulthood: 13 weeks
     def _adult_weeks(self) -> None:
-        """Four weeks of adult life: singles meet, couples interact week by week, everyone
-        learns from the four weeks in one update."""
+        """A quarter of adult life (13 weeks): singles meet, couples interact week by week, everyone
+        learns from the 13 weeks in one update."""
         p, rng, n = self.params, self.rng, self.n_dyads
         age = self.age_years
         d = self.dispositions
@@ -479,38 +501,41 @@ class AttachmentModel(Model):
             other_bids, d.intensity, self.others, OTHERS_REJECTION, np.zeros(n), rng
         )
         soothed, missed, abandoned = read_responses(others.comforted, others.missed, d, rng)
-        bids, comforted, rebuffed = other_bids, others.comforted.copy(), others.rebuffed.copy()
+        # counts per person: bids, comforted, soothed (believed), missed, rebuffed, abandoned
+        counts = np.stack(
+            [other_bids, others.comforted, soothed, missed, others.rebuffed, abandoned]
+        )
 
         if len(self.couples):
+            m = len(self.couples)
             actors = np.concatenate([self.couples.a, self.couples.b])
             week = couple_week(
                 d.take(actors), self.closeness[actors], p["need_rate"], rng, weeks=weeks
             )
             together = self._couple_weeks_done(actors, week, rng)  # (weeks, 2m): before breakup
-            pushed_me = week.pushed_away[
-                :, np.r_[len(actors) // 2 : len(actors), 0 : len(actors) // 2]
-            ]
-
-            def total(x: np.ndarray) -> np.ndarray:
-                return (x * together).sum(axis=0)
-
+            pushed_me = week.pushed_away[:, np.r_[m : 2 * m, 0:m]]
+            partner_counts = np.stack(
+                [
+                    week.bid.astype(int) + week.escalated + pushed_me,
+                    week.comforted,
+                    week.believed,
+                    week.missed,
+                    week.withdrew + pushed_me,
+                    week.read_as_rejection,
+                ]
+            )
             # everyone is in at most one couple, so each index appears once in actors
-            bids[actors] += total(week.bid.astype(int) + week.escalated + pushed_me)
-            comforted[actors] += total(week.comforted)
-            soothed[actors] += total(week.believed)
-            missed[actors] += total(week.missed)
-            rebuffed[actors] += total(week.withdrew + pushed_me)
-            abandoned[actors] += total(week.read_as_rejection)
+            counts[:, actors] += (partner_counts * together).sum(axis=1)
 
         experience = Experience(
-            bids=bids,
-            soothed=soothed,
-            comforted=comforted,
-            missed=missed,
-            rebuffed=rebuffed,
-            frightened=np.zeros(n, dtype=int),
-            overwhelmed=np.zeros(n, dtype=int),
-            abandoned=abandoned,
+            bids=counts[0],
+            soothed=counts[2],
+            comforted=counts[1],
+            missed=counts[3],
+            rebuffed=counts[4],
+            frightened=self._no_one,
+            overwhelmed=self._no_one,
+            abandoned=counts[5],
         )
         self._learn(experience, age)
         self.weeks += weeks

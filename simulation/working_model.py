@@ -63,6 +63,9 @@ class WorkingModel:
         return WorkingModel(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
 
 
+FIELDS = tuple(f.name for f in fields(WorkingModel))
+
+
 @dataclass
 class Experience:
     """What happened to a batch of bids (one day for an infant), counts per person."""
@@ -119,15 +122,18 @@ def update_working_model(
     wm.suppression += step * ((exp.rebuffed + exp.frightened) / safe_n - wm.suppression)
 
     # alarm: fast fear learning from fright and overwhelm, slow extinction through soothing
+    # (both skipped when they cannot change anything: most days and all of adult life)
     frights = exp.frightened + exp.overwhelmed
-    wm.alarm += (1.0 - wm.alarm) * (1.0 - (1.0 - np.minimum(FEAR_GAIN * rate, 1.0)) ** frights)
-    wm.alarm *= (1.0 - np.minimum(EXTINCTION * rate, 1.0)) ** exp.soothed
+    if frights.any():
+        wm.alarm += (1.0 - wm.alarm) * (1.0 - (1.0 - np.minimum(FEAR_GAIN * rate, 1.0)) ** frights)
+    if wm.alarm.any():
+        wm.alarm *= (1.0 - np.minimum(EXTINCTION * rate, 1.0)) ** exp.soothed
 
     if prototype is not None and pull > 0.0:
         weight = np.minimum(step * pull, 1.0)
-        for f in fields(wm):
-            value = getattr(wm, f.name)
-            value += weight * (getattr(prototype, f.name) - value)
+        for name in FIELDS:
+            value = getattr(wm, name)
+            value += weight * (getattr(prototype, name) - value)
 
 
 @dataclass
