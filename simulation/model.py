@@ -504,7 +504,7 @@ class AttachmentModel(Model):
         # counts per person: bids, comforted, soothed (believed), missed, rebuffed, abandoned
         counts = np.stack(
             [other_bids, others.comforted, soothed, missed, others.rebuffed, abandoned]
-        )
+        ).astype(float)
 
         if len(self.couples):
             m = len(self.couples)
@@ -524,8 +524,11 @@ class AttachmentModel(Model):
                     week.read_as_rejection,
                 ]
             )
+            # An anxious person depends on the partner for self-worth: the partner's responses
+            # weigh 1 + hyperactivation times as much as other experience in their learning.
+            weight = 1.0 + d.hyper[actors]
             # everyone is in at most one couple, so each index appears once in actors
-            counts[:, actors] += (partner_counts * together).sum(axis=1)
+            counts[:, actors] += (partner_counts * together).sum(axis=1) * weight
 
         experience = Experience(
             bids=counts[0],
