@@ -110,3 +110,27 @@ def test_params_table_lists_every_parameter_and_the_readme_has_it():
         assert f"`{name}`" in table
     readme = (ROOT / "README.md").read_text()
     assert table in readme, "README parameter table is stale: paste `attachment-sim params`"
+
+
+def test_run_follows_people_to_30_and_prints_adult_outcomes(tmp_path, capsys):
+    code = main(["run", "--dyads", "40", "--seed", "2", "--quiet", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Adult category at 30" in out
+    for category in ("secure", "preoccupied", "dismissing", "fearful"):
+        assert category in out
+    assert "Infant class (rows) -> adult category at 30" in out
+    assert "Couples:" in out and "pursuer-withdrawer" in out
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert sum(summary["adult_distribution"].values()) == pytest.approx(1)
+    for row in summary["infant_to_adult"].values():
+        assert sum(row.values()) == pytest.approx(1)
+    life = (tmp_path / "life.csv").read_text().splitlines()
+    assert len(life) == 1 + 30 * 40  # every person at every birthday 1..30
+    assert (tmp_path / "couples.csv").exists()
+
+
+def test_run_with_a_one_year_horizon_stops_at_the_strange_situation(capsys):
+    assert main(["run", "--dyads", "20", "--quiet", "--set", "horizon_years=1"]) == 0
+    out = capsys.readouterr().out
+    assert "B secure" in out and "Adult category" not in out
