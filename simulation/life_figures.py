@@ -478,41 +478,24 @@ def couple_story_figure(
             mew=1.5,
             zorder=3,
         )
-        for field, marker, colour, shift in (
-            ("comforted", "P", COMFORT, 0.2),
-            ("withdrew", "X", WITHDRAWAL, 0.0),
-            ("read_as_rejection", "v", "0.45", -0.2),
+        # one marker row per behaviour: (column, row, vertical shift, marker, size, colour)
+        for field, row, shift, marker, size, colour in (
+            ("comforted", "answer", 0.2, "P", 8, COMFORT),
+            ("withdrew", "answer", 0.0, "X", 8, WITHDRAWAL),
+            ("read_as_rejection", "answer", -0.2, "v", 8, "0.45"),
+            ("escalated", "escalated", 0.0, "^", 9, ESCALATION),
+            ("pushed_away", "pushed_away", 0.0, "D", 7, "#CC79A7"),
         ):
             hit = col(field) > 0
             events.plot(
                 x[hit],
-                np.full(hit.sum(), rows["answer"] + shift),
+                np.full(hit.sum(), rows[row] + shift),
                 marker,
-                ms=8,
+                ms=size,
                 color=colour,
                 ls="none",
                 zorder=3,
             )
-        esc = col("escalated") > 0
-        events.plot(
-            x[esc],
-            np.full(esc.sum(), rows["escalated"]),
-            "^",
-            ms=9,
-            color=ESCALATION,
-            ls="none",
-            zorder=3,
-        )
-        push = col("pushed_away") > 0
-        events.plot(
-            x[push],
-            np.full(push.sum(), rows["pushed_away"]),
-            "D",
-            ms=7,
-            color="#CC79A7",
-            ls="none",
-            zorder=3,
-        )
         events.text(
             -0.01,
             base + len(STORY_ROWS) - 0.35,
