@@ -8,8 +8,8 @@ category at the end (Bartholomew's secure, preoccupied, dismissing, fearful, fro
 avoidance on the ECR scale with fixed cut-offs) is shown beside a published distribution,
 Bartholomew & Horowitz (1991, 77 students), as a reference for the order of magnitude, not a
 target the model is fitted to; and each infant class at 12 months is followed into the adult
-categories. The normative mix has few resistant (C) infants and nearly all of them become secure,
-so it yields almost no preoccupied adults: a finding of the model as it stands, not a bug of
+categories. The normative mix has few resistant (C) infants and most of them (about 80%) become
+secure, so it yields almost no preoccupied adults: a finding of the model as it stands, not a bug of
 this script (use POPULATION = "balanced" to see all four categories).
 At the defaults (100 runs of 100 people to age 30) it takes under 1.5 minutes with 2 workers.
 

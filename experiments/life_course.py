@@ -7,8 +7,11 @@ RUNS replicates of POPULATION (the normative caregiver mix) for each way a worki
 forward (the `continuity` parameter): 'prototype', where the model formed by 12 months keeps
 pulling later models back, and 'revisionist', where a model is only the running sum of
 experience. Fraley (2002) showed that the first predicts a correlation with infant security that
-levels off above zero, the second one that keeps falling towards zero. Secure at 12 months is
-class B in the Strange Situation; secure later is low anxiety and low avoidance at a birthday.
+levels off above zero, the second one that keeps falling towards zero. In this model both curves
+are flat after the second year (the prototype one higher), because care continues from the same
+caregiver and partners are chosen to confirm expectations: see the README and ODD.
+Secure at 12 months is class B in the Strange Situation; secure later is low anxiety and low
+avoidance at a birthday.
 At the defaults (2 x 100 runs of 100 people to age 30) it takes about 1.5 minutes with 2 workers.
 
 Copy this file and edit POPULATION, SETTINGS or HORIZON to try your own variation; --set

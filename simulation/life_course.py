@@ -30,7 +30,7 @@ OTHERS_BIDS_PER_MONTH = 12.0
 OTHERS_REJECTION = 0.3
 # Spread of others' responsiveness between people (Beta concentration around the mean).
 OTHERS_CONCENTRATION = 8.0
-# While the caregiver is ill (depression, long illness), her sensitivity is scaled by this.
+# While the caregiver is ill (depression, long illness), the day's availability is scaled by this.
 ILLNESS_SENSITIVITY = 0.4
 ILLNESS_MONTHS = 6
 SEPARATION_MONTHS = 3

@@ -92,9 +92,9 @@ BREAKUP_WINDOW_WEEKS = 3 * WEEKS_PER_YEAR
 
 # Adult steps are 13 weeks (a quarter of a year) long, each week of partner interaction drawn
 # separately: the whole life course must run in under 0.6 s (targets.md). Adult plasticity is low
-# (a working model moves by well under 1% in a quarter), so holding dispositions at their
-# start-of-step values for 13 weeks changes little; closeness too is updated week by week but read
-# at the start of the step.
+# (a working model moves by about 0.5% in a typical quarter, 1.5% at most), so holding
+# dispositions at their start-of-step values for 13 weeks changes little; closeness too is
+# updated week by week but read at the start of the step.
 WEEKS_PER_STEP = 13
 LOGGED_BEHAVIOUR = (
     "need",
@@ -436,9 +436,9 @@ class AttachmentModel(Model):
         self.absent_months[separated] = SEPARATION_MONTHS
         # an illness or a new caregiver only takes effect while the caregiver is there
         here = free & ~lost & ~separated
-        ill = events.illness & here & (self.ill_months == 0)
-        self.ill_months[ill] = ILLNESS_MONTHS
         taken_over = events.stable_caregiver & here
+        ill = events.illness & here & (self.ill_months == 0) & ~taken_over
+        self.ill_months[ill] = ILLNESS_MONTHS
         stable = np.flatnonzero(taken_over)
         if len(stable):
             new = self._with_set_dimensions(

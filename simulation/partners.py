@@ -265,9 +265,9 @@ def match(
     rule: str,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """New couples this week among ``singles`` (person indices; ``d`` is over everyone).
+    """New couples this step among ``singles`` (person indices; ``d`` is over everyone).
 
-    Each single meets someone this week with ``meeting_chance``. ``random``: any two who meet
+    Each single meets someone this step with ``meeting_chance``. ``random``: any two who meet
     pair. ``assortative``: those who meet pair in order of security (similar with similar).
     ``attraction``: two who meet pair only if each accepts how they read the other.
     """

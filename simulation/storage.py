@@ -4,8 +4,8 @@ A results folder:
 
     manifest.json         settings (and their hash), seeds, versions, git commit, status, timings
     runs/part-*.parquet   one row per run (written last for each part: it marks runs as done)
-    infants/part-*.parquet, timeseries/part-*.parquet
-    runs.csv, infants.csv, timeseries.csv   the same tables as CSV, when they are small
+    infants/, timeseries/, life/, couples/  the other tables, one part each per runs part
+    runs.csv, infants.csv, ...              the same tables as CSV, when they are small
     summary.json, *.png, *.svg              what the experiment script makes of them
 
 Every file is written to a temporary name and renamed into place, so a crash never leaves a
@@ -327,7 +327,8 @@ class ResultsFolder:
         return frame.sort_values(keys, kind="stable").reset_index(drop=True) if keys else frame
 
     def batches(self, table: str, columns: list[str] | None = None) -> Iterator[pd.DataFrame]:
-        """The table part by part, for analyses whose memory must not grow with the runs."""
+        """The table part by part, for analyses whose memory must not grow with the runs (each
+        part with its own columns: parts of runs that ended at 12 months lack the adult ones)."""
         for part in self._parts(table):
             yield pq.read_table(part, columns=columns).to_pandas()
 
