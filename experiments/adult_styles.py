@@ -25,7 +25,7 @@ from simulation import life_figures
 from simulation.experiment import ExperimentError, script_main
 from simulation.figures import save_figure
 from simulation.life_course import CATEGORIES
-from simulation.measures import Z95
+from simulation.measures import Z95, infant_to_adult
 from simulation.storage import write_json, write_table
 from simulation.strange_situation import CLASSES
 from simulation.sweep import Options, run_sweep
@@ -60,11 +60,7 @@ def run(options: Options | None = None) -> dict:
 
     # ---- the numbers ----------------------------------------------------------------------------
     category = infants["adult_category"]
-    flows = pd.crosstab(infants["ssp_class"], category).reindex(
-        index=list(CLASSES), columns=list(CATEGORIES), fill_value=0
-    )
-    per_class = flows.sum(axis=1)
-    row_shares = flows.div(per_class.where(per_class > 0), axis=0)  # NaN: no infant of a class
+    flows, row_shares = infant_to_adult(infants)  # NaN shares: no infant of a class
     summary = {
         "experiment": NAME,
         "runs": results.runs_per_point,

@@ -26,8 +26,8 @@ import pandas as pd
 from simulation import life_figures
 from simulation.experiment import ExperimentError, script_main
 from simulation.figures import save_figure
-from simulation.life_course import CATEGORIES, COUNTERPART
-from simulation.measures import Z95, correlation
+from simulation.life_course import COUNTERPART
+from simulation.measures import Z95, correlation, infant_to_adult
 from simulation.storage import write_json, write_table
 from simulation.strange_situation import CLASSES
 from simulation.sweep import Options, run_sweep
@@ -148,12 +148,8 @@ def _stability_curves(life: pd.DataFrame) -> pd.DataFrame:
 def _class_to_category(infants: pd.DataFrame, setting: str) -> tuple[pd.DataFrame, pd.Series]:
     """Share of each infant class in each adult category at the end of the run (rows sum to 1;
     a class with no infants is a row of NaN), and the number of infants per class."""
-    rows = infants[infants["population"] == setting]
-    counts = pd.crosstab(rows["ssp_class"], rows["adult_category"]).reindex(
-        index=list(CLASSES), columns=list(CATEGORIES), fill_value=0
-    )
-    per_class = counts.sum(axis=1)
-    return counts.div(per_class.where(per_class > 0), axis=0), per_class
+    counts, shares = infant_to_adult(infants[infants["population"] == setting])
+    return shares, counts.sum(axis=1)
 
 
 if __name__ == "__main__":

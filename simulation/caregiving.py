@@ -71,7 +71,7 @@ def spectrum_preset(position: float) -> dict[str, float]:
     return {k: (1 - t) * a[k] + t * b[k] for k in DIMENSIONS}
 
 
-def _logistic(x: np.ndarray) -> np.ndarray:
+def logistic(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
@@ -140,9 +140,9 @@ def draw_caregivers(
     has_neglect = rng.random(n) < spec["neglect_share"]
     neglect_level = rng.uniform(spec["neglect_lo"], spec["neglect_hi"], n)
     return CaregiverTraits(
-        sensitivity=_logistic(spec["sens_mu"] + spec["sens_sd"] * z[:, 0]),
-        consistency=_logistic(spec["cons_mu"] + spec["cons_sd"] * z[:, 1]),
-        rejection=_logistic(spec["rej_mu"] + spec["rej_sd"] * z[:, 2]),
+        sensitivity=logistic(spec["sens_mu"] + spec["sens_sd"] * z[:, 0]),
+        consistency=logistic(spec["cons_mu"] + spec["cons_sd"] * z[:, 1]),
+        rejection=logistic(spec["rej_mu"] + spec["rej_sd"] * z[:, 2]),
         fear=np.where(has_fear, fear_level, 0.0),
         neglect=np.where(has_neglect, neglect_level, 0.0),
         disruption=np.full(n, spec["disruption"]),

@@ -86,10 +86,9 @@ def command_run(args: argparse.Namespace) -> int:
 
 def _print_adult_outcomes(results: Any) -> dict[str, Any]:
     """Adult categories, how infant classes carried into them, and couple outcomes."""
-    import pandas as pd
 
     from simulation.life_course import CATEGORIES
-    from simulation.measures import correlation
+    from simulation.measures import correlation, infant_to_adult
 
     infants, couples = results.infants, results.couples
     age = int(infants["final_age"].max())
@@ -97,8 +96,7 @@ def _print_adult_outcomes(results: Any) -> dict[str, Any]:
     print(f"\nAdult category at {age} (anxiety and avoidance on the ECR 1-7 scale)")
     for category in CATEGORIES:
         print(f"  {category:12s}{shares.get(category, 0.0):7.3f}")
-    flow = pd.crosstab(infants["ssp_class"], infants["adult_category"], normalize="index")
-    flow = flow.reindex(columns=list(CATEGORIES), fill_value=0.0)
+    flow = infant_to_adult(infants)[1].dropna()
     print(f"Infant class (rows) -> adult category at {age} (columns), share of each row")
     print(flow.round(2).to_string())
     stability = correlation(infants["secure"], infants["adult_secure"])

@@ -62,10 +62,6 @@ def logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1.0 - p))
 
 
-def logistic(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
-
-
 def plasticity(age_years: float, floor: float, halflife_years: float) -> float:
     """Share of infant plasticity left at an age: 1 through the first year, then halving every
     ``halflife_years`` towards ``floor`` (> 0), so working models never stop changing."""

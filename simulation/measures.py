@@ -60,6 +60,16 @@ def correlation(x: pd.Series | np.ndarray, y: pd.Series | np.ndarray) -> float:
     return float(np.corrcoef(x[keep], y[keep])[0, 1])
 
 
+def infant_to_adult(infants: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """How the infant classes carried into the adult categories at the end of the runs:
+    (counts, shares of each class's row). A class with no infants is a row of NaN shares."""
+    counts = pd.crosstab(infants["ssp_class"], infants["adult_category"]).reindex(
+        index=list(CLASSES), columns=list(CATEGORIES), fill_value=0
+    )
+    per_class = counts.sum(axis=1)
+    return counts, counts.div(per_class.where(per_class > 0), axis=0)
+
+
 def retest_agreement(infants: pd.DataFrame) -> float:
     """Share of infants given the same class by two Strange Situations on the same day."""
     return float((infants["ssp_class"] == infants["ssp_retest_class"]).mean())

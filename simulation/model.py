@@ -15,6 +15,7 @@ from simulation.caregiving import (
     CaregiverTraits,
     daily_availability,
     draw_caregivers,
+    logistic,
     nearest_style,
     neglect_transition,
     respond_to_bids,
@@ -42,7 +43,6 @@ from simulation.life_course import (
     draw_others,
     ecr_scale,
     fluctuate,
-    logistic,
     logit,
     monthly_events,
     plasticity,
@@ -854,27 +854,25 @@ class AttachmentModel(Model):
 class _Couples:
     """The couples together now, one array entry per couple."""
 
-    FIELDS = (
-        "id",
-        "a",
-        "b",
-        "start",
-        "category_a",
-        "category_b",
-        "weeks",
-        "satisfaction_sum",
-        "demand_withdraw_weeks",
-        "conflict_weeks",
-        "needs",
-        "needs_met",
-    )
+    # each field and its type (conflict_weeks counts weeks, but is summed from booleans)
+    FIELDS: dict[str, type] = {
+        "id": int,
+        "a": int,
+        "b": int,
+        "start": int,
+        "category_a": object,
+        "category_b": object,
+        "weeks": int,
+        "satisfaction_sum": float,
+        "demand_withdraw_weeks": float,
+        "conflict_weeks": float,
+        "needs": int,
+        "needs_met": int,
+    }
 
     def __init__(self) -> None:
         self.next_id = 0
-        for name in self.FIELDS:
-            dtype = object if name.startswith("category") else float
-            if name in ("id", "a", "b", "start", "weeks", "needs", "needs_met"):
-                dtype = int
+        for name, dtype in self.FIELDS.items():
             setattr(self, name, np.empty(0, dtype=dtype))
 
     def __len__(self) -> int:
