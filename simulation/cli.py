@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,42 @@ from simulation.parameters import PARAMETERS, ParameterError, parse_assignment, 
 from simulation.storage import write_json, write_table
 
 PROG = "attachment-sim"
+
+
+# ------------------------------------------------------------------ demo
+def port_number(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port = {text!r}: allowed an integer from 1 to 65535")
+    return value
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    """Run Solara's server on the demo page (the front end is served locally: no internet)."""
+    import socket
+    import subprocess
+
+    try:
+        with socket.create_server((args.host, args.port)):
+            pass
+    except OSError as error:
+        raise ParameterError(
+            f"demo --host {args.host} --port {args.port}: cannot listen there ({error.strerror});"
+            " choose another --port (or --host)"
+        ) from None
+    app = Path(__file__).with_name("app.py")
+    print(f"Classroom demo: open http://{args.host}:{args.port} in a browser (Ctrl-C stops it)")
+    command = [sys.executable, "-m", "solara", "run", str(app), "--host", args.host]
+    command += ["--port", str(args.port), "--production", "--no-open", "--no-check-version"]
+    # nothing leaves this computer: no version check, no usage statistics
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 0
 
 
 # ------------------------------------------------------------------ run
@@ -370,6 +407,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate_cmd.add_argument("--quiet", action="store_true", help="no progress bar")
     validate_cmd.set_defaults(func=command_validate)
+
+    demo = sub.add_parser(
+        "demo",
+        help="start the classroom demo in the browser (local only, works offline)",
+        description="Serve the classroom demo (a Solara app) on this computer. Open the printed "
+        "address in a browser; every browser tab gets its own model. Stop with Ctrl-C.",
+    )
+    demo.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this computer only; 0.0.0.0 shares it "
+        "with the local network)",
+    )
+    demo.add_argument("--port", type=port_number, default=8765, help="port (default 8765)")
+    demo.set_defaults(func=command_demo)
     return parser
 
 

@@ -1,0 +1,347 @@
+"""The classroom demo: ``attachment-sim demo`` serves this Solara page (Mesa's browser stack).
+
+Each browser gets its own models (component state, never module state). The controls follow
+Mesa's SolaraViz (Reset, play "▶" / pause "❚❚", Step, the "Time: N" clock); unlike SolaraViz,
+a lesson preset can move the controls, two populations step together, and each view is redrawn
+only when the step it shows has changed.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, cast
+
+import solara
+import solara.lab
+
+from simulation.caregiving import MIXES
+from simulation.demo import (
+    DEMO_DYADS,
+    Classroom,
+    Ensemble,
+    Settings,
+    couples_spec,
+    ensemble_spec,
+    plane_spec,
+    shares_spec,
+    ssp_report,
+    stage_label,
+)
+from simulation.lessons import DEFAULT_LESSON, LESSONS
+from simulation.life_course import ADOLESCENCE_AGE, ADULT_AGE
+from simulation.parameters import PARAMETERS
+
+PLAY_INTERVAL = 0.25  # seconds between Play updates at most (a class needs to see each one)
+STEPS_PER_UPDATE = (1, 5, 30, 90)
+JUMPS = {
+    "12 months: Strange Situation": 1.0,
+    "age 5": 5.0,
+    f"age {ADOLESCENCE_AGE}: adolescence": float(ADOLESCENCE_AGE),
+    f"age {ADULT_AGE}: adulthood": float(ADULT_AGE),
+    "age 25": 25.0,
+    "end of the run": float("inf"),
+}
+ENSEMBLE_RUNS = 20  # a modest default: about 10 s for a whole life course on one worker
+NO_COMPARE = "no comparison"
+
+
+def VegaView(spec: dict[str, Any]) -> Any:
+    return solara.widgets.VegaLite.element(spec=spec, listen_to_click=False)
+
+
+@solara.component
+def Controls(
+    draft: solara.Reactive[Settings],
+    lesson: solara.Reactive[str],
+    on_lesson: Any,
+    applied: Settings,
+) -> None:
+    """Lesson, population and seed. Changes take effect at Reset (as in Mesa's SolaraViz)."""
+    settings = draft.value
+    full = settings.full()
+
+    def choose_lesson(title: str) -> None:
+        on_lesson(next(k for k, v in LESSONS.items() if v.title == title))
+
+    def setter(name: str):
+        return lambda value: draft.set(draft.value.with_param(name, value))
+
+    def set_spectrum(value: float) -> None:
+        # moving the spectrum means "caregivers along the spectrum"
+        draft.set(draft.value.with_param("caregivers", "spectrum").with_param("spectrum", value))
+
+    def set_compare(value: str) -> None:
+        from dataclasses import replace
+
+        draft.set(replace(draft.value, compare=None if value == NO_COMPARE else value))
+
+    def set_seed(value: int | None) -> None:
+        from dataclasses import replace
+
+        if value is not None and value >= 0:
+            draft.set(replace(draft.value, seed=int(value)))
+
+    solara.Select(
+        label="Lesson",
+        values=[v.title for v in LESSONS.values()],
+        value=LESSONS[lesson.value].title,
+        on_value=choose_lesson,
+    )
+    solara.Select(
+        label="Caregivers",
+        values=list(MIXES),
+        value=full["caregivers"],
+        on_value=setter("caregivers"),
+    )
+    spectrum = PARAMETERS["spectrum"]
+    solara.SliderFloat(
+        label="Spectrum: consistent - inconsistent - rejecting",
+        value=full["spectrum"],
+        min=spectrum.low,
+        max=spectrum.high,
+        step=0.05,
+        on_value=set_spectrum,
+        tick_labels=["consistent", "inconsistent", "rejecting"],
+    )
+    solara.SliderInt(
+        label="Dyads",
+        value=full["n_dyads"],
+        min=DEMO_DYADS[0],
+        max=DEMO_DYADS[1],
+        step=10,
+        on_value=setter("n_dyads"),
+    )
+    solara.Select(
+        label="Continuity",
+        values=list(PARAMETERS["continuity"].choices),
+        value=full["continuity"],
+        on_value=setter("continuity"),
+    )
+    solara.Select(
+        label="Compare with (same seed)",
+        values=[NO_COMPARE, *MIXES],
+        value=settings.compare or NO_COMPARE,
+        on_value=set_compare,
+    )
+    solara.InputInt(label="Seed", value=settings.seed, on_value=set_seed)
+    if _checked(draft.value) != applied:
+        solara.Warning("Settings changed: press Reset to apply them.", dense=True)
+
+
+def _checked(settings: Settings) -> Settings | None:
+    try:
+        return settings.checked()
+    except ValueError:
+        return None
+
+
+@solara.component
+def Clock(room: Classroom, tick: int) -> None:
+    model = room.model
+    solara.Markdown(f"### {stage_label(model)}")
+    share = min(1.0, model.age_years / model.horizon)
+    solara.ProgressLinear(value=100 * share, color="primary")
+    state = "" if model.running else " (the run has ended)"
+    solara.Text(f"Time: {room.clock}.0{state}")
+
+
+@solara.component
+def PlaneView(room: Classroom, tick: int) -> None:
+    specs = solara.use_memo(
+        lambda: [plane_spec(p.model, p.label) for p in room.populations], [room, tick]
+    )
+    with solara.Row(style={"flex-wrap": "wrap"}):
+        for spec in specs:
+            VegaView(spec)
+
+
+@solara.component
+def SharesView(room: Classroom, tick: int) -> None:
+    spec = solara.use_memo(lambda: shares_spec(room.populations), [room, tick])
+    VegaView(spec)
+
+
+@solara.component
+def SspView(room: Classroom, tick: int) -> None:
+    person, set_person = solara.use_state(0)
+    person = min(person, room.model.n_dyads - 1)
+    done = room.model.ssp is not None
+    # the report changes only at 12 months: redraw on that, not on every step
+    text = solara.use_memo(lambda: ssp_report(room.model, person), [room, person, done])
+    solara.SliderInt(
+        label="Infant", value=person, min=0, max=room.model.n_dyads - 1, on_value=set_person
+    )
+    solara.Markdown(text)
+
+
+@solara.component
+def CouplesView(room: Classroom, tick: int) -> None:
+    model = room.model
+    adults = model.horizon > 1 and model.age_years >= ADULT_AGE
+    spec = solara.use_memo(lambda: couples_spec(model) if adults else None, [room, tick])
+    if model.horizon <= 1:
+        solara.Text("This run ends at 12 months: no adults. Choose a lesson that runs to 30.")
+    elif spec is None:
+        solara.Text(f"Couples form from age {ADULT_AGE}. Jump to adulthood to see them.")
+    else:
+        VegaView(spec)
+
+
+@solara.component
+def EnsembleView(room: Classroom, tick: int) -> None:
+    """The current settings run many times in the background (one worker; Step stays free)."""
+    runs, set_runs = solara.use_state(ENSEMBLE_RUNS)
+    current = solara.use_reactive(cast(Ensemble | None, None))
+    done = solara.use_reactive(0)
+
+    def run_ensemble() -> None:
+        ensemble = Ensemble(room.settings, runs)
+        current.set(ensemble)
+        done.set(0)
+        ensemble.run(lambda e: done.set(e.done))
+
+    task = solara.lab.use_task(run_ensemble, dependencies=None, prefer_threaded=True)
+    ensemble = current.value
+    finished = ensemble is not None and ensemble.error is None and done.value == ensemble.runs
+    # the current run is drawn as a dot when it has the ensemble's settings
+    same = ensemble is not None and ensemble.settings == room.settings
+    spec = solara.use_memo(
+        lambda: ensemble_spec(ensemble.frame, room.model if same else None) if finished else None,
+        [ensemble, finished, room, same and tick],
+    )
+    solara.SliderInt(label="Runs", value=runs, min=5, max=100, step=5, on_value=set_runs)
+    solara.Button(
+        f"Run {runs} times in the background",
+        on_click=task,
+        disabled=task.pending,
+        color="primary",
+        outlined=True,
+    )
+    if ensemble is None:
+        return
+    solara.ProgressLinear(value=100 * done.value / ensemble.runs, color="secondary")
+    solara.Text(f"{done.value} of {ensemble.runs} runs done")
+    if ensemble.error:
+        solara.Error(f"A run failed: {ensemble.error}")
+    elif spec is not None:
+        VegaView(spec)
+        solara.Text(f"Reproduce: {ensemble.command()}")
+
+
+@solara.component
+def TakeAway(room: Classroom, tick: int) -> None:
+    stamp = f"seed{room.settings.seed}_t{room.clock}"
+    solara.FileDownload(
+        lambda: room.figures_zip(), filename=f"figures_{stamp}.zip", label="Figures (PNG + SVG)"
+    )
+    solara.FileDownload(
+        lambda: room.animation_gif(), filename=f"plane_{stamp}.gif", label="Animation (GIF)"
+    )
+    solara.FileDownload(lambda: room.data_zip(), filename=f"data_{stamp}.zip", label="Data (CSV)")
+    for command in room.commands():
+        solara.InputText("Reproduce with", value=command, disabled=False)
+
+
+@solara.component
+def Page() -> None:
+    lesson = solara.use_reactive(DEFAULT_LESSON)
+    draft = solara.use_reactive(LESSONS[DEFAULT_LESSON].settings)
+    initial = solara.use_memo(lambda: Classroom(LESSONS[DEFAULT_LESSON].settings), [])
+    room = solara.use_reactive(initial)
+    tick = solara.use_reactive(0)
+    playing = solara.use_reactive(False)
+    steps = solara.use_reactive(STEPS_PER_UPDATE[1])
+    jump = solara.use_reactive(next(iter(JUMPS)))
+    error = solara.use_reactive(cast(str | None, None))
+
+    def advance(action) -> None:
+        action(room.value)
+        tick.set(tick.value + 1)
+
+    def reset(settings: Settings | None = None) -> None:
+        playing.set(False)
+        try:
+            new = Classroom(settings or draft.value)
+        except ValueError as problem:  # a setting out of range: say so, keep the old model
+            error.set(str(problem))
+            return
+        error.set(None)
+        room.set(new)
+        tick.set(tick.value + 1)
+
+    def choose_lesson(key: str) -> None:
+        """A lesson sets the controls, rebuilds the model and points Jump at its moment."""
+        chosen = LESSONS[key]
+        lesson.set(key)
+        draft.set(chosen.settings)
+        jump.set(next(k for k, age in JUMPS.items() if age >= chosen.jump_to))
+        reset(chosen.settings)
+
+    def play() -> None:
+        while playing.value and room.value.running:
+            start = time.perf_counter()
+            advance(lambda r: r.step(steps.value))
+            time.sleep(max(0.02, PLAY_INTERVAL - (time.perf_counter() - start)))
+        playing.set(False)
+
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+    classroom = room.value
+
+    with solara.AppBar():
+        solara.AppBarTitle("Attachment across the life course")
+    with solara.Sidebar(), solara.Column():
+        with solara.Card("Controls"):
+            with solara.Row(justify="space-between"):
+                solara.Button("Reset", color="primary", on_click=lambda: reset())
+                solara.Button(
+                    "❚❚" if playing.value else "▶",
+                    color="primary",
+                    on_click=lambda: playing.set(not playing.value),
+                    disabled=not classroom.running,
+                )
+                solara.Button(
+                    "Step",
+                    color="primary",
+                    on_click=lambda: advance(lambda r: r.step(steps.value)),
+                    disabled=playing.value or not classroom.running,
+                )
+            solara.ToggleButtonsSingle(
+                value=steps.value,
+                values=list(STEPS_PER_UPDATE),
+                on_value=steps.set,
+            )
+            solara.Text("steps per Step / Play update (a day, a month or 13 weeks each)")
+            with solara.Row():
+                solara.Select(label="Jump to", values=list(JUMPS), value=jump)
+                solara.Button(
+                    "Jump",
+                    on_click=lambda: advance(lambda r: r.jump_to(JUMPS[jump.value])),
+                    disabled=playing.value or not classroom.running,
+                    outlined=True,
+                )
+        with solara.Card("Settings (apply with Reset)"):
+            Controls(draft, lesson, choose_lesson, classroom.settings)
+            if error.value:
+                solara.Error(error.value)
+        with solara.Card("Take it away"):
+            TakeAway(classroom, tick.value)
+
+    the_lesson = LESSONS[lesson.value]
+    with solara.Column():
+        with solara.Card():
+            Clock(classroom, tick.value)
+            solara.Markdown(
+                f"**{the_lesson.title}** (jump to age {the_lesson.jump_to:g}). "
+                f"What to see: {the_lesson.notice}"
+            )
+        with solara.Card("People in the anxiety-avoidance plane"):
+            PlaneView(classroom, tick.value)
+        with solara.Row(style={"flex-wrap": "wrap"}):
+            with solara.Card("Category shares over time"):
+                SharesView(classroom, tick.value)
+            with solara.Card("One infant's Strange Situation"):
+                SspView(classroom, tick.value)
+        with solara.Card("Couples"):
+            CouplesView(classroom, tick.value)
+        with solara.Card("Many runs of these settings"):
+            EnsembleView(classroom, tick.value)

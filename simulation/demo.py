@@ -1,0 +1,685 @@
+"""The classroom demo's state and pictures, without any user interface.
+
+``Classroom`` holds the population (and, to compare, a second one with the same seed), steps
+them together and exports what a class takes away. The figure functions take a model and return
+a matplotlib ``Figure``; the Solara app (``simulation.app``) only lays them out. Keeping them
+here lets tests and the benchmark use them without a browser.
+"""
+
+from __future__ import annotations
+
+import io
+import shlex
+import threading
+import zipfile
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulation.life_course import (
+    ADOLESCENCE_AGE,
+    ADULT_AGE,
+    CATEGORIES,
+    COUNTERPART,
+    INFANCY,
+    ecr_scale,
+)
+from simulation.model import AttachmentModel
+from simulation.parameters import PARAMETERS, validate
+from simulation.runner import RunError, make_specs, simulate_safely
+from simulation.strange_situation import EPISODES, REUNIONS
+
+# Colours of the caregiver styles (colour-blind safe, Okabe-Ito) and of the adult categories.
+STYLE_COLOURS = {
+    "consistent": "#009E73",
+    "inconsistent": "#E69F00",
+    "rejecting": "#0072B2",
+    "frightening": "#D55E00",
+}
+CATEGORY_COLOURS = {
+    "secure": "#009E73",
+    "preoccupied": "#E69F00",
+    "dismissing": "#0072B2",
+    "fearful": "#D55E00",
+}
+SSP_CLASSES = ("A", "B", "C", "D")
+SSP_NAMES = {"A": "avoidant", "B": "secure", "C": "resistant", "D": "disorganised"}
+
+# The settings the demo's controls change; everything else keeps the table's default unless a
+# lesson sets it.
+CONTROLLED = ("caregivers", "spectrum", "n_dyads", "continuity")
+DEMO_DYADS = (10, 400)  # the demo's slider range (the table allows more; a class needs speed)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What one Reset builds: parameters, seed, and an optional second population to compare."""
+
+    params: dict[str, Any] = field(default_factory=dict)
+    seed: int = 1
+    compare: str | None = None  # the second population's caregivers (same seed), or None
+
+    def checked(self) -> Settings:
+        params = validate(self.params)
+        changed = {k: v for k, v in params.items() if v != PARAMETERS[k].default}
+        if self.compare is not None:
+            PARAMETERS["caregivers"].check(self.compare)
+        return replace(self, params=changed)
+
+    def full(self) -> dict[str, Any]:
+        """Every parameter, defaults filled in."""
+        return validate(self.params)
+
+    def with_param(self, name: str, value: Any) -> Settings:
+        return replace(self, params={**self.params, name: value})
+
+    def compared(self) -> Settings:
+        """The second population: the same settings and seed, other caregivers."""
+        assert self.compare is not None
+        return replace(self, params={**self.params, "caregivers": self.compare}, compare=None)
+
+    def command(self) -> str:
+        """The ``attachment-sim run`` command that reproduces exactly this population."""
+        parts = ["attachment-sim", "run", "--seed", str(self.seed)]
+        for name in sorted(self.params):
+            value = self.params[name]
+            if value != PARAMETERS[name].default:
+                text = f"{value:g}" if isinstance(value, float) else str(value)
+                parts += ["--set", f"{name}={text}"]
+        return shlex.join(parts)
+
+
+def population_label(params: dict[str, Any]) -> str:
+    caregivers = params.get("caregivers", PARAMETERS["caregivers"].default)
+    if caregivers == "spectrum":
+        return f"spectrum {params.get('spectrum', PARAMETERS['spectrum'].default):.2f}"
+    return str(caregivers)
+
+
+@dataclass
+class Population:
+    """One model with the history the animation needs (ECR scores after every step)."""
+
+    settings: Settings
+    model: AttachmentModel
+    ages: list[float] = field(default_factory=list)
+    frames: list[np.ndarray] = field(default_factory=list)  # (2, n) anxiety, avoidance (ECR)
+
+    @classmethod
+    def build(cls, settings: Settings) -> Population:
+        population = cls(settings, AttachmentModel(rng=settings.seed, **settings.params))
+        population.record()
+        return population
+
+    @property
+    def label(self) -> str:
+        return population_label(self.settings.params)
+
+    def record(self) -> None:
+        d = self.model.dispositions
+        self.ages.append(self.model.age_years)
+        self.frames.append(np.stack([ecr_scale(d.anxiety), ecr_scale(d.avoidance)]))
+
+    def step(self) -> None:
+        if self.model.running:
+            self.model.step()
+            self.record()
+
+
+class Classroom:
+    """The population the class watches, and a second one with the same seed to compare."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings.checked()
+        self.populations = [Population.build(self.settings)]
+        if self.settings.compare is not None:
+            self.populations.append(Population.build(self.settings.compared()))
+        self.lock = threading.Lock()  # Play runs in a thread; one change at a time
+
+    @property
+    def model(self) -> AttachmentModel:
+        return self.populations[0].model
+
+    @property
+    def running(self) -> bool:
+        return self.model.running
+
+    @property
+    def clock(self) -> int:
+        """Steps taken (Mesa's model time)."""
+        return int(self.model.time)
+
+    def step(self, steps: int = 1) -> None:
+        with self.lock:
+            for _ in range(steps):
+                for population in self.populations:
+                    population.step()
+
+    def jump_to(self, age: float) -> None:
+        """Step until the cohort is at least ``age`` years old (or the run has ended)."""
+        with self.lock:
+            while self.model.running and self.model.age_years < age - 1e-9:
+                for population in self.populations:
+                    population.step()
+
+    def commands(self) -> list[str]:
+        return [p.settings.command() for p in self.populations]
+
+    # ------------------------------------------------------------------ take it away
+    def figures(self, ensemble: pd.DataFrame | None = None) -> dict[str, dict[str, Any]]:
+        """Every view now, by file name."""
+        figures = {
+            f"plane_{i + 1}_{p.label}": plane_spec(p.model, p.label)
+            for i, p in enumerate(self.populations)
+        }
+        figures["class_shares"] = shares_spec(self.populations)
+        if self.model.horizon > 1:
+            figures["couples"] = couples_spec(self.model)
+        if ensemble is not None and len(ensemble):
+            figures["ensemble"] = ensemble_spec(ensemble, self.model)
+        return figures
+
+    def figures_zip(self, ensemble: pd.DataFrame | None = None) -> bytes:
+        """Every current figure as PNG and SVG, in one zip."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, spec in self.figures(ensemble).items():
+                for fmt in ("png", "svg"):
+                    archive.writestr(f"{name}.{fmt}", to_image(spec, fmt))
+        return buffer.getvalue()
+
+    def data_zip(self) -> bytes:
+        """The current run's data as CSV (per population: time series, people, life, couples)."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for i, p in enumerate(self.populations):
+                prefix = f"population_{i + 1}_{p.label}/"
+                tables = run_tables(p.model)
+                for name, frame in tables.items():
+                    archive.writestr(prefix + f"{name}.csv", frame.to_csv(index=False))
+                archive.writestr(prefix + "command.txt", p.settings.command() + "\n")
+        return buffer.getvalue()
+
+    def animation_gif(self, max_frames: int = 48, seconds: float = 8.0) -> bytes:
+        """The anxiety-avoidance plane over the run so far, as an animated GIF."""
+        from PIL import Image
+
+        population = self.populations[0]
+        total = len(population.frames)
+        picks = np.unique(np.linspace(0, total - 1, min(max_frames, total)).round().astype(int))
+        model, label = population.model, population.label
+        specs = [plane_spec(model, label, population.frames[k], population.ages[k]) for k in picks]
+        images = [
+            Image.open(io.BytesIO(to_image(s, "png", scale=1.0))).convert("RGB") for s in specs
+        ]
+        out = io.BytesIO()
+        duration = round(1000 * seconds / len(images))
+        images[0].save(
+            out, format="GIF", save_all=True, append_images=images[1:], duration=duration, loop=0
+        )
+        return out.getvalue()
+
+
+def run_tables(model: AttachmentModel) -> dict[str, pd.DataFrame]:
+    """The tables of a run so far: time series, people (infancy and now), life, couples."""
+    people = pd.DataFrame(model.infant_table())
+    d = model.dispositions
+    people["anxiety_now"] = d.anxiety
+    people["avoidance_now"] = d.avoidance
+    people["category_now"] = model.categories()
+    tables = {
+        "timeseries": pd.DataFrame(model.datacollector.model_vars),
+        "people": people,
+        "life": pd.DataFrame(model.life_table()),
+        "couples": pd.DataFrame(model.couples_table()),
+    }
+    return tables
+
+
+# ---------------------------------------------------------------------- the clock in words
+def age_label(age: float) -> str:
+    """A readable age: infant day N, child age, adult year."""
+    if age < 1.0 - 1e-9:
+        return f"infant, day {round(age * 365)} of 365"
+    if age < ADULT_AGE - 1e-9:
+        years = int(age + 1e-9)
+        months = round((age - years) * 12)
+        stage = "adolescent" if years >= ADOLESCENCE_AGE else "child"
+        return f"{stage}, age {years} y {months} m"
+    return f"adult, year {int(age - ADULT_AGE + 1e-9) + 1} (age {age:.1f})"
+
+
+def stage_label(model: AttachmentModel) -> str:
+    if model.stage == INFANCY:
+        return f"Infancy: day {model.day} of {model.days}"
+    return age_label(model.age_years).capitalize()
+
+
+# ---------------------------------------------------------------------- figures
+# Every view is a Vega-Lite specification (a plain dict): the browser draws it (Solara serves
+# Vega locally), so a Step sends only data; the same dict is saved as PNG/SVG by vl-convert.
+VEGA_LITE = "https://vega.github.io/schema/vega-lite/v5.json"  # a name only, never fetched
+
+
+def _colour(domain: dict[str, str]) -> dict[str, Any]:
+    return {"domain": list(domain), "range": list(domain.values())}
+
+
+def plane_spec(
+    model: AttachmentModel,
+    title: str = "",
+    frame: np.ndarray | None = None,
+    age: float | None = None,
+) -> dict[str, Any]:
+    """Everyone as a dot in the anxiety-avoidance plane (ECR scale), coloured by caregiver.
+    ``frame`` and ``age`` draw an earlier moment of the run (the animation)."""
+    p = model.params
+    if frame is None:
+        d = model.dispositions
+        frame = np.stack([ecr_scale(d.anxiety), ecr_scale(d.avoidance)])
+    age = model.age_years if age is None else age
+    styles = np.asarray(model.caregiver_style)
+    dots = [
+        {
+            "person": i,
+            "anxiety": round(float(x), 3),
+            "avoidance": round(float(y), 3),
+            "caregiver": str(s),
+        }
+        for i, (x, y, s) in enumerate(zip(frame[0], frame[1], styles, strict=True))
+    ]
+    labels = [
+        {"anxiety": 1.1, "avoidance": 1.15, "label": "secure", "align": "left"},
+        {"anxiety": 6.9, "avoidance": 1.15, "label": "preoccupied", "align": "right"},
+        {"anxiety": 1.1, "avoidance": 6.85, "label": "dismissing", "align": "left"},
+        {"anxiety": 6.9, "avoidance": 6.85, "label": "fearful", "align": "right"},
+    ]
+    scale = {"domain": [1, 7], "nice": False}
+    x = {"field": "anxiety", "type": "quantitative", "scale": scale, "title": "anxiety (ECR 1-7)"}
+    y = {
+        "field": "avoidance",
+        "type": "quantitative",
+        "scale": scale,
+        "title": "avoidance (ECR 1-7)",
+    }
+    heading = f"{title}: {age_label(age)}" if title else age_label(age)
+    return {
+        "$schema": VEGA_LITE,
+        "title": heading,
+        "width": 300,
+        "height": 300,
+        "layer": [
+            {
+                "data": {"values": [{"x": p["anxiety_cutoff"], "y": p["avoidance_cutoff"]}]},
+                "layer": [
+                    {
+                        "mark": {"type": "rule", "color": "#999"},
+                        "encoding": {"x": {"field": "x", "type": "quantitative", "scale": scale}},
+                    },
+                    {
+                        "mark": {"type": "rule", "color": "#999"},
+                        "encoding": {"y": {"field": "y", "type": "quantitative", "scale": scale}},
+                    },
+                ],
+            },
+            {
+                "data": {"values": labels},
+                "mark": {"type": "text", "fontSize": 13, "fontWeight": "bold", "opacity": 0.8},
+                "encoding": {
+                    "x": x,
+                    "y": y,
+                    "text": {"field": "label"},
+                    "align": {"field": "align", "scale": None},
+                    "color": {"field": "label", "scale": _colour(CATEGORY_COLOURS), "legend": None},
+                },
+            },
+            {
+                "data": {"values": dots, "name": "people"},
+                "mark": {"type": "circle", "size": 45, "opacity": 0.8},
+                "encoding": {
+                    "x": x,
+                    "y": y,
+                    "color": {
+                        "field": "caregiver",
+                        "scale": _colour(STYLE_COLOURS),
+                        "legend": {"title": "caregiver", "orient": "right"},
+                    },
+                    "tooltip": [
+                        {"field": "person"},
+                        {"field": "caregiver"},
+                        {"field": "anxiety"},
+                        {"field": "avoidance"},
+                    ],
+                },
+            },
+        ],
+        "resolve": {"scale": {"color": "independent"}},
+    }
+
+
+def _thinned(ages: np.ndarray, limit: int = 400) -> np.ndarray:
+    """Indices of at most ``limit`` steps spread over the run (the daily first year is dense)."""
+    if len(ages) <= limit:
+        return np.arange(len(ages))
+    return np.unique(np.linspace(0, len(ages) - 1, limit).round().astype(int))
+
+
+def shares_spec(populations: list[Population]) -> dict[str, Any]:
+    """Shares of the four categories over age; a second population dashed."""
+    rows = []
+    for population in populations:
+        series = population.model.datacollector.model_vars
+        ages = np.asarray(series["age_years"])
+        for k in _thinned(ages):
+            row = {"age": round(float(ages[k]), 4), "population": population.label}
+            row.update({c: round(float(series[f"share_{c}"][k]), 4) for c in CATEGORIES})
+            rows.append(row)
+    horizon = populations[0].model.horizon
+    x_scale = {"domain": [0, horizon], "nice": False}
+    if horizon > 1:
+        x_scale.update(type="symlog", constant=1)  # the first year as wide as years 1 to 3
+    return {
+        "$schema": VEGA_LITE,
+        "title": "working-model categories over the life course",
+        "width": 380,
+        "height": 220,
+        "data": {"values": rows, "name": "shares"},
+        "transform": [{"fold": list(CATEGORIES), "as": ["category", "share"]}],
+        "mark": {"type": "line"},
+        "encoding": {
+            "x": {
+                "field": "age",
+                "type": "quantitative",
+                "scale": x_scale,
+                "title": "age (years)",
+                "axis": {"values": [t for t in (0, 1, 2, 5, 12, 18, 30, 50, 80) if t <= horizon]},
+            },
+            "y": {
+                "field": "share",
+                "type": "quantitative",
+                "scale": {"domain": [0, 1]},
+                "title": "share of people",
+            },
+            "color": {
+                "field": "category",
+                "scale": _colour(CATEGORY_COLOURS),
+                "sort": list(CATEGORIES),
+            },
+            "strokeDash": {
+                "field": "population",
+                "sort": [p.label for p in populations],
+                "legend": {"title": "population"},
+            },
+        },
+    }
+
+
+def couples_spec(model: AttachmentModel) -> dict[str, Any]:
+    """Adults: who is partnered and how satisfied, over time and by the pair's categories."""
+    series = model.datacollector.model_vars
+    ages = np.asarray(series["age_years"])
+    over_time = [
+        {
+            "age": round(float(a), 3),
+            "partnered": float(series["partnered"][k]),
+            "satisfaction": None
+            if np.isnan(series["satisfaction"][k])
+            else round(float(series["satisfaction"][k]), 4),
+        }
+        for k, a in enumerate(ages)
+        if a >= ADULT_AGE
+    ]
+    couples = model.couples
+    pairs: list[dict[str, Any]] = []
+    if len(couples):
+        frame = pd.DataFrame(
+            {
+                "pair": [
+                    " + ".join(sorted((str(a), str(b))))
+                    for a, b in zip(couples.category_a, couples.category_b, strict=True)
+                ],
+                "satisfaction": model.satisfaction[couples.a],
+            }
+        )
+        summary = frame.groupby("pair")["satisfaction"].agg(["mean", "size"]).reset_index()
+        pairs = [
+            {"pair": f"{r.pair} ({r.size})", "satisfaction": round(float(r.mean), 4)}
+            for r in summary.itertuples()
+        ]
+    end = max(model.horizon, ADULT_AGE + 1)
+    return {
+        "$schema": VEGA_LITE,
+        "hconcat": [
+            {
+                "title": "couples over time",
+                "width": 220,
+                "height": 200,
+                "data": {"values": over_time},
+                "transform": [{"fold": ["partnered", "satisfaction"], "as": ["measure", "value"]}],
+                "mark": "line",
+                "encoding": {
+                    "x": {
+                        "field": "age",
+                        "type": "quantitative",
+                        "scale": {"domain": [ADULT_AGE, end], "nice": False},
+                    },
+                    "y": {"field": "value", "type": "quantitative", "scale": {"domain": [0, 1]}},
+                    "color": {"field": "measure"},
+                },
+            },
+            {
+                "title": "couples together now (categories when they met)",
+                "width": 200,
+                "height": 200,
+                "data": {"values": pairs},
+                "mark": "bar",
+                "encoding": {
+                    "y": {"field": "pair", "type": "nominal", "sort": "-x", "title": None},
+                    "x": {
+                        "field": "satisfaction",
+                        "type": "quantitative",
+                        "scale": {"domain": [0, 1]},
+                        "title": "mean satisfaction now",
+                    },
+                },
+            },
+        ],
+    }
+
+
+def ensemble_spec(runs: pd.DataFrame, model: AttachmentModel | None = None) -> dict[str, Any]:
+    """The distribution over many runs: mean share of each class with the middle 95% of runs,
+    and the current run as a black dot (the class sees how typical one run is)."""
+    adult = "share_secure" in runs and runs["share_secure"].notna().any()
+    panels = [("Strange Situation at 12 months", SSP_CLASSES)]
+    if adult:
+        panels.append((f"adults at {runs['final_age'].max():g}", CATEGORIES))
+    current = run_shares(model) if model is not None else {}
+    charts = []
+    for title, labels in panels:
+        values = runs[[f"share_{c}" for c in labels]].to_numpy(dtype=float)
+        mean = np.nanmean(values, axis=0)
+        low, high = np.nanpercentile(values, [2.5, 97.5], axis=0)
+        rows = [
+            {
+                "class": c,
+                "mean": round(float(m), 4),
+                "low": round(float(lo), 4),
+                "high": round(float(hi), 4),
+                "this run": current.get(c),
+            }
+            for c, m, lo, hi in zip(labels, mean, low, high, strict=True)
+        ]
+        colours = {c: CATEGORY_COLOURS[COUNTERPART.get(c, c)] for c in labels}
+        x = {
+            "field": "class",
+            "type": "nominal",
+            "sort": list(labels),
+            "title": None,
+            "axis": {"labelAngle": 0 if len(labels[0]) == 1 else -30},
+        }
+        share = {"type": "quantitative", "scale": {"domain": [0, 1]}, "title": "share of people"}
+        charts.append(
+            {
+                "title": title,
+                "width": 40 * len(labels),
+                "height": 200,
+                "data": {"values": rows},
+                "layer": [
+                    {
+                        "mark": {"type": "bar", "opacity": 0.8},
+                        "encoding": {
+                            "x": x,
+                            "y": {"field": "mean", **share},
+                            "color": {"field": "class", "scale": _colour(colours), "legend": None},
+                        },
+                    },
+                    {
+                        "mark": {"type": "rule", "color": "black"},
+                        "encoding": {
+                            "x": x,
+                            "y": {"field": "low", **share},
+                            "y2": {"field": "high"},
+                        },
+                    },
+                    {
+                        "mark": {"type": "point", "filled": True, "color": "black"},
+                        "encoding": {"x": x, "y": {"field": "this run", **share}},
+                    },
+                ],
+            }
+        )
+    return {
+        "$schema": VEGA_LITE,
+        "resolve": {"scale": {"color": "independent"}},
+        "title": f"{len(runs)} runs: mean, the middle 95% of runs (line), this run (dot)",
+        "hconcat": charts,
+    }
+
+
+def run_shares(model: AttachmentModel) -> dict[str, float]:
+    """This run's class shares at 12 months and, at the end of the run, its adult categories."""
+    shares: dict[str, float] = {}
+    if model.ssp is not None:
+        classes = model.ssp.attachment_class
+        shares.update({c: float((classes == c).mean()) for c in SSP_CLASSES})
+    if not model.running and model.horizon > 1:
+        category = model.categories()
+        shares.update({c: float((category == c).mean()) for c in CATEGORIES})
+    return shares
+
+
+def to_image(spec: dict[str, Any], fmt: str, scale: float = 2.0) -> bytes:
+    """A view as PNG or SVG (vl-convert runs Vega itself: no browser, no network)."""
+    import vl_convert
+
+    if fmt == "png":
+        return vl_convert.vegalite_to_png(spec, scale=scale)
+    return vl_convert.vegalite_to_svg(spec).encode()
+
+
+# ---------------------------------------------------------------------- one infant's SSP
+def ssp_report(model: AttachmentModel, index: int) -> str:
+    """One infant's Strange Situation as a short Markdown report (or when it will happen)."""
+    person = model.people[index]
+    caregiver = model.caregivers[index]
+    header = (
+        f"**Infant {index}** - caregiver style: *{model.caregiver_style[index]}* "
+        f"(sensitivity {model.first_caregiver_traits.sensitivity[index]:.2f}); "
+        f"temperament: reactivity {person.reactivity:.2f}, soothability {person.soothability:.2f}"
+    )
+    if model.ssp is None:
+        days_left = model.days - model.day
+        return header + (
+            f"\n\nThe Strange Situation is run at 12 months: {days_left} days to go. "
+            "Press Step or jump to 12 months."
+        )
+    ssp = model.ssp
+    rows = ["| episode | who is present | distress |", "|---|---|---|"]
+    for e, (name, present, _) in enumerate(EPISODES):
+        mark = " (reunion)" if e in REUNIONS else ""
+        rows.append(f"| {e + 1}. {name}{mark} | {present} | {ssp.distress[index, e]:.2f} |")
+    scores = " · ".join(f"{k.replace('_', ' ')} {v[index]:.1f}" for k, v in ssp.scores.items())
+    cls = str(ssp.attachment_class[index])
+    organised = str(ssp.organised_class[index])
+    why = {
+        "A": "avoided the caregiver at reunion: distress was kept out of sight",
+        "B": "sought the caregiver at reunion, was comforted and went back to play",
+        "C": "sought contact at reunion but resisted it angrily and was hard to settle",
+        "D": "showed contradictory or frightened behaviour towards the caregiver at reunion",
+    }[cls]
+    sub = f" (organised strategy underneath: {organised})" if cls == "D" else ""
+    lost = " The first caregiver was lost during the year." if person.lost_caregiver else ""
+    caregiver_now = f"caregiver now: {caregiver.style}"
+    return (
+        f"{header}; {caregiver_now}.{lost}\n\n"
+        + "\n".join(rows)
+        + f"\n\nReunion ratings (1-7, the higher reunion): {scores}\n\n"
+        + f"**Class {cls} - {SSP_NAMES[cls]}**{sub}: the infant {why}."
+    )
+
+
+# ---------------------------------------------------------------------- many runs
+_POOL: ProcessPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool() -> ProcessPoolExecutor:
+    """One worker process for every ensemble of this server, kept alive between requests.
+
+    spawn, not fork: the demo server has threads of its own (web server, Play loops), and
+    forking a process with such threads can deadlock."""
+    global _POOL
+    import multiprocessing
+
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        return _POOL
+
+
+@dataclass
+class Ensemble:
+    """Runs of one setting in the background, one worker; seeds as ``attachment-sim run
+    --runs N`` derives them, so the same command reproduces every run."""
+
+    settings: Settings
+    runs: int
+    done: int = 0
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+    cancelled: bool = False
+
+    def command(self) -> str:
+        return self.settings.command() + f" --runs {self.runs}"
+
+    def run(self, on_progress: Callable[[Ensemble], None] = lambda e: None) -> None:
+        """Submit every run and wait, reporting after each; returns when all are done."""
+        specs = make_specs({"run": self.settings.params}, self.runs, self.settings.seed)
+        futures: list[Future] = [_pool().submit(simulate_safely, spec) for spec in specs]
+        try:
+            for future in futures:
+                if self.cancelled:
+                    break
+                out = future.result()
+                if isinstance(out, RunError):
+                    self.error = out.message
+                    break
+                self.rows.append(out.summary)
+                self.done += 1
+                on_progress(self)
+        finally:
+            for future in futures:
+                future.cancel()
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows)
+
+    @property
+    def finished(self) -> bool:
+        return self.done == self.runs
