@@ -6,13 +6,19 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 RUNS   ?= 100
 WORKERS ?= 2
+HOST   ?= 127.0.0.1
+PORT   ?= 8765
 
-.PHONY: run experiments test validation lint format benchmark params readme-params clean
+.PHONY: run demo experiments test validation lint format benchmark params readme-params clean
 
 # --overwrite: the same settings resume or reuse; after a change to the model or its parameter
 # table (other settings), the results are made again instead of refused.
 run: $(STAMP)
 	$(VENV)/bin/attachment-sim experiment caregiving --runs $(RUNS) --workers $(WORKERS) --overwrite
+
+# the classroom demo in the browser (HOST=0.0.0.0 shares it with the room's network)
+demo: $(STAMP)
+	$(VENV)/bin/attachment-sim demo --host $(HOST) --port $(PORT)
 
 # every experiment that writes the README's figures: infancy, then the life course (5-8 minutes)
 experiments: run $(STAMP)

@@ -7,6 +7,8 @@ Figures are wall-clock seconds and peak resident memory on this machine.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import statistics
 import subprocess
 import sys
@@ -79,12 +81,102 @@ def peak_memory(runs: int) -> tuple[float, float, float]:
     return seconds, parent, child
 
 
+def demo_rows(repeats: int) -> list[tuple[str, str, str, bool | None]]:
+    """The classroom demo: one model step, a Step click until every panel is redrawn (server
+    side, as solara.render runs it), and Play's update rate."""
+    from simulation.demo import Classroom, Settings
+
+    room = Classroom(Settings({}, seed=1))  # 100 dyads, normative, birth to 30
+    steps: dict[str, list[float]] = {}
+    while room.running:
+        stage = room.model.stage
+        start = time.perf_counter()
+        room.step(1)
+        steps.setdefault(stage, []).append(time.perf_counter() - start)
+
+    quiet = contextlib.redirect_stdout(io.StringIO())  # solara's test renderer prints a title
+    with quiet:
+        return room_rows(steps) + page_rows(repeats)
+
+
+PLAY_SETTLE = 1.0
+
+
+def page_rows(repeats: int) -> list[tuple[str, str, str, bool | None]]:
+    import ipyvuetify as v
+    import solara
+
+    from simulation import app
+    from simulation.lessons import LESSONS
+
+    _, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+
+    def clock() -> int:
+        spans = rc.find(v.Html, tag="span").widgets
+        text = next(w.children[0] for w in spans if str(w.children[0]).startswith("Time: "))
+        return int(float(text.split()[1]))
+
+    def click(label: str) -> float:
+        start = time.perf_counter()
+        rc.find(v.Btn, children=[label]).widget.click()
+        return time.perf_counter() - start
+
+    # lesson 1 (two populations compared: the heaviest page) in infancy, then lesson 2 adults
+    infancy = statistics.median(click("Step") for _ in range(4 * repeats))
+    rc.find(v.Select, label="Lesson").widget.v_model = LESSONS["adult_styles"].title
+    rc.find(v.Select, label="Jump to").widget.v_model = "age 18: adulthood"
+    click("Jump")
+    adults = statistics.median(click("Step") for _ in range(4 * repeats))
+    rc.find(v.Select, label="Lesson").widget.v_model = LESSONS["continuity"].title
+    before, start = clock(), time.perf_counter()
+    click("▶")
+    time.sleep(6.0)
+    click("❚❚")
+    seconds, moved = time.perf_counter() - start, clock() - before
+    time.sleep(PLAY_SETTLE)  # let the Play thread notice the pause and end
+    rc.close()
+    rate = moved / app.STEPS_PER_UPDATE[1] / seconds
+    return [
+        (
+            "demo: Step to all panels updated, infancy x 2",
+            f"{infancy * 1e3:.0f} ms",
+            "<= 500 ms",
+            infancy <= 0.5,
+        ),
+        (
+            "demo: Step to all panels updated, adults",
+            f"{adults * 1e3:.0f} ms",
+            "<= 500 ms",
+            adults <= 0.5,
+        ),
+        ("demo: Play, visible updates per second", f"{rate:.1f} /s", ">= 2 /s", rate >= 2),
+    ]
+
+
+def room_rows(steps: dict[str, list[float]]) -> list[tuple[str, str, str, bool | None]]:
+    slowest = max(statistics.median(t) for t in steps.values())
+    worst = max(max(t) for t in steps.values())
+    return [
+        (
+            "demo: one model step, 100 dyads (slowest stage)",
+            f"{slowest * 1e3:.1f} ms",
+            "<= 20 ms",
+            slowest <= 0.02,
+        ),
+        ("  longest single step (a birthday)", f"{worst * 1e3:.1f} ms", "", None),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="timings per figure (median)")
     parser.add_argument("--runs", type=int, default=100, help="runs for the workers comparison")
     parser.add_argument("--skip-memory", action="store_true", help="skip the 10,000-run sweep")
+    parser.add_argument("--demo-only", action="store_true", help="only the classroom demo rows")
     args = parser.parse_args()
+    if args.demo_only:
+        print_rows(demo_rows(args.repeats))
+        return
 
     one_run(100, 0, 30)  # warm-up: imports and first-call costs are not part of a run
     small = statistics.median(one_run(100, s, 1) for s in range(args.repeats))
@@ -129,10 +221,15 @@ def main() -> None:
             rows.append(
                 (f"  largest worker peak ({seconds:.0f} s in all)", f"{child:.0f} MB", "", None)
             )
-    print(f"{'figure':46s}{'measured':>16s}{'target':>10s}")
+    rows += demo_rows(args.repeats)
+    print_rows(rows)
+
+
+def print_rows(rows: list[tuple[str, str, str, bool | None]]) -> None:
+    print(f"{'figure':50s}{'measured':>14s}{'target':>10s}")
     for name, value, target, ok in rows:
         mark = "" if ok is None else ("  ok" if ok else "  MISSED")
-        print(f"{name:46s}{value:>16s}{target:>10s}{mark}")
+        print(f"{name:50s}{value:>14s}{target:>10s}{mark}")
 
 
 if __name__ == "__main__":
