@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from typing import Any, cast
 
+import markdown
 import solara
 import solara.lab
 
@@ -47,6 +48,13 @@ NO_COMPARE = "no comparison"
 
 def VegaView(spec: dict[str, Any]) -> Any:
     return solara.widgets.VegaLite.element(spec=spec, listen_to_click=False)
+
+
+def Prose(text: str) -> Any:
+    """Markdown as HTML. (solara.Markdown would load KaTeX, which solara-assets does not ship:
+    offline, every page would wait on a request that cannot succeed.)"""
+    html = markdown.markdown(text, extensions=["tables"])
+    return solara.HTML(tag="div", unsafe_innerHTML=html, classes=["prose"])
 
 
 @solara.component
@@ -95,14 +103,15 @@ def Controls(
     )
     spectrum = PARAMETERS["spectrum"]
     solara.SliderFloat(
-        label="Spectrum: consistent - inconsistent - rejecting",
+        label="Spectrum",
         value=full["spectrum"],
         min=spectrum.low,
         max=spectrum.high,
         step=0.05,
         on_value=set_spectrum,
-        tick_labels=["consistent", "inconsistent", "rejecting"],
+        thumb_label="always",
     )
+    solara.Text("spectrum: 0 consistent, 0.5 inconsistent, 1 rejecting (moving it selects it)")
     solara.SliderInt(
         label="Dyads",
         value=full["n_dyads"],
@@ -110,6 +119,7 @@ def Controls(
         max=DEMO_DYADS[1],
         step=10,
         on_value=setter("n_dyads"),
+        thumb_label="always",
     )
     solara.Select(
         label="Continuity",
@@ -138,7 +148,7 @@ def _checked(settings: Settings) -> Settings | None:
 @solara.component
 def Clock(room: Classroom, tick: int) -> None:
     model = room.model
-    solara.Markdown(f"### {stage_label(model)}")
+    solara.HTML(tag="h3", unsafe_innerHTML=stage_label(model))
     share = min(1.0, model.age_years / model.horizon)
     solara.ProgressLinear(value=100 * share, color="primary")
     state = "" if model.running else " (the run has ended)"
@@ -169,9 +179,14 @@ def SspView(room: Classroom, tick: int) -> None:
     # the report changes only at 12 months: redraw on that, not on every step
     text = solara.use_memo(lambda: ssp_report(room.model, person), [room, person, done])
     solara.SliderInt(
-        label="Infant", value=person, min=0, max=room.model.n_dyads - 1, on_value=set_person
+        label="Infant",
+        value=person,
+        min=0,
+        max=room.model.n_dyads - 1,
+        on_value=set_person,
+        thumb_label="always",
     )
-    solara.Markdown(text)
+    Prose(text)
 
 
 @solara.component
@@ -209,7 +224,9 @@ def EnsembleView(room: Classroom, tick: int) -> None:
         lambda: ensemble_spec(ensemble.frame, room.model if same else None) if finished else None,
         [ensemble, finished, room, same and tick],
     )
-    solara.SliderInt(label="Runs", value=runs, min=5, max=100, step=5, on_value=set_runs)
+    solara.SliderInt(
+        label="Runs", value=runs, min=5, max=100, step=5, on_value=set_runs, thumb_label="always"
+    )
     solara.Button(
         f"Run {runs} times in the background",
         on_click=task,
@@ -330,7 +347,7 @@ def Page() -> None:
     with solara.Column():
         with solara.Card():
             Clock(classroom, tick.value)
-            solara.Markdown(
+            Prose(
                 f"**{the_lesson.title}** (jump to age {the_lesson.jump_to:g}). "
                 f"What to see: {the_lesson.notice}"
             )

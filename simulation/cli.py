@@ -36,6 +36,43 @@ def port_number(text: str) -> int:
     return value
 
 
+# Solara's chart widget asks for vega@5, vega-lite@5 and vega-embed@6; solara-assets installs them
+# under their full versions (vega@5.21.0, ...). Offline, Solara serves only what is on disk.
+CHART_LIBRARIES = ("vega", "vega-lite", "vega-embed")
+
+
+def offline_chart_assets() -> list[str]:
+    """Give each installed chart library its major-version name too (once; a relative link, or
+    a copy where links are not allowed). Returns the names it could not provide."""
+    import re
+    import shutil
+
+    from solara.server import settings
+
+    folder = Path(settings.assets.proxy_cache_dir)
+    missing = []
+    for library in CHART_LIBRARIES:
+        installed = [
+            e
+            for e in folder.glob(f"{library}@*")
+            if re.fullmatch(rf"{library}@\d+\.\d+\.\d+", e.name)
+        ]
+        for entry in installed:
+            alias = folder / f"{library}@{entry.name.split('@')[1].split('.')[0]}"
+            if alias.exists():
+                continue
+            try:
+                alias.symlink_to(entry.name, target_is_directory=True)
+            except OSError:
+                try:
+                    shutil.copytree(entry, alias)
+                except OSError:
+                    missing.append(alias.name)
+        if not installed:
+            missing.append(library)
+    return missing
+
+
 def command_demo(args: argparse.Namespace) -> int:
     """Run Solara's server on the demo page (the front end is served locally: no internet)."""
     import socket
@@ -49,6 +86,9 @@ def command_demo(args: argparse.Namespace) -> int:
             f"demo --host {args.host} --port {args.port}: cannot listen there ({error.strerror});"
             " choose another --port (or --host)"
         ) from None
+    missing = offline_chart_assets()
+    if missing:
+        print(f"note: no local copy of {', '.join(missing)}: charts need internet", file=sys.stderr)
     app = Path(__file__).with_name("app.py")
     print(f"Classroom demo: open http://{args.host}:{args.port} in a browser (Ctrl-C stops it)")
     command = [sys.executable, "-m", "solara", "run", str(app), "--host", args.host]

@@ -326,17 +326,29 @@ def plane_spec(
                     },
                 ],
             },
-            {
-                "data": {"values": labels},
-                "mark": {"type": "text", "fontSize": 13, "fontWeight": "bold", "opacity": 0.8},
-                "encoding": {
-                    "x": x,
-                    "y": y,
-                    "text": {"field": "label"},
-                    "align": {"field": "align", "scale": None},
-                    "color": {"field": "label", "scale": _colour(CATEGORY_COLOURS), "legend": None},
-                },
-            },
+            *(
+                {
+                    "data": {"values": [row for row in labels if row["align"] == side]},
+                    "mark": {
+                        "type": "text",
+                        "align": side,
+                        "fontSize": 13,
+                        "fontWeight": "bold",
+                        "opacity": 0.8,
+                    },
+                    "encoding": {
+                        "x": x,
+                        "y": y,
+                        "text": {"field": "label"},
+                        "color": {
+                            "field": "label",
+                            "scale": _colour(CATEGORY_COLOURS),
+                            "legend": None,
+                        },
+                    },
+                }
+                for side in ("left", "right")
+            ),
             {
                 "data": {"values": dots, "name": "people"},
                 "mark": {"type": "circle", "size": 45, "opacity": 0.8},
