@@ -204,7 +204,7 @@ class Classroom:
                 archive.writestr(prefix + "command.txt", p.settings.command() + "\n")
         return buffer.getvalue()
 
-    def animation_gif(self, max_frames: int = 48, seconds: float = 8.0) -> bytes:
+    def animation_gif(self, max_frames: int = 36, seconds: float = 8.0) -> bytes:
         """The anxiety-avoidance plane over the run so far, as an animated GIF."""
         from PIL import Image
 
