@@ -66,7 +66,12 @@ def Controls(
 ) -> None:
     """Lesson, population and seed. Changes take effect at Reset (as in Mesa's SolaraViz)."""
     settings = draft.value
-    full = settings.full()
+    problem = None
+    try:
+        full = settings.full()
+    except ValueError as error:  # only a crafted message can send a value out of range
+        problem, full = str(error), Settings().full()
+    seed_problem, set_seed_problem = solara.use_state(cast(str | None, None))
 
     def choose_lesson(title: str) -> None:
         on_lesson(next(k for k, v in LESSONS.items() if v.title == title))
@@ -86,8 +91,11 @@ def Controls(
     def set_seed(value: int | None) -> None:
         from dataclasses import replace
 
-        if value is not None and value >= 0:
-            draft.set(replace(draft.value, seed=int(value)))
+        if value is None or value < 0:
+            set_seed_problem(f"seed = {value}: allowed an integer of 0 or more")
+            return
+        set_seed_problem(None)
+        draft.set(replace(draft.value, seed=int(value)))
 
     solara.Select(
         label="Lesson",
@@ -103,23 +111,24 @@ def Controls(
     )
     spectrum = PARAMETERS["spectrum"]
     solara.SliderFloat(
-        label="Spectrum",
+        label=f"Spectrum: {full['spectrum']:.2f}",
         value=full["spectrum"],
         min=spectrum.low,
         max=spectrum.high,
         step=0.05,
         on_value=set_spectrum,
-        thumb_label="always",
     )
-    solara.Text("spectrum: 0 consistent, 0.5 inconsistent, 1 rejecting (moving it selects it)")
+    solara.Text(
+        "0 consistent, 0.5 inconsistent, 1 rejecting (moving it selects caregivers = spectrum)",
+        style={"font-size": "0.8em"},
+    )
     solara.SliderInt(
-        label="Dyads",
+        label=f"Dyads: {full['n_dyads']}",
         value=full["n_dyads"],
         min=DEMO_DYADS[0],
         max=DEMO_DYADS[1],
         step=10,
         on_value=setter("n_dyads"),
-        thumb_label="always",
     )
     solara.Select(
         label="Continuity",
@@ -134,7 +143,11 @@ def Controls(
         on_value=set_compare,
     )
     solara.InputInt(label="Seed", value=settings.seed, on_value=set_seed)
-    if _checked(draft.value) != applied:
+    if seed_problem:
+        solara.Error(seed_problem, dense=True)
+    if problem:
+        solara.Error(problem, dense=True)
+    elif _checked(draft.value) != applied:
         solara.Warning("Settings changed: press Reset to apply them.", dense=True)
 
 
@@ -160,7 +173,7 @@ def PlaneView(room: Classroom, tick: int) -> None:
     specs = solara.use_memo(
         lambda: [plane_spec(p.model, p.label) for p in room.populations], [room, tick]
     )
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Columns([1] * len(specs)):
         for spec in specs:
             VegaView(spec)
 
@@ -176,15 +189,16 @@ def SspView(room: Classroom, tick: int) -> None:
     person, set_person = solara.use_state(0)
     person = min(person, room.model.n_dyads - 1)
     done = room.model.ssp is not None
-    # the report changes only at 12 months: redraw on that, not on every step
-    text = solara.use_memo(lambda: ssp_report(room.model, person), [room, person, done])
+    # after 12 months the report no longer changes: stop redrawing it on every step
+    text = solara.use_memo(
+        lambda: ssp_report(room.model, person), [room, person, done, done or tick]
+    )
     solara.SliderInt(
-        label="Infant",
+        label=f"Infant: {person}",
         value=person,
         min=0,
         max=room.model.n_dyads - 1,
         on_value=set_person,
-        thumb_label="always",
     )
     Prose(text)
 
@@ -203,11 +217,14 @@ def CouplesView(room: Classroom, tick: int) -> None:
 
 
 @solara.component
-def EnsembleView(room: Classroom, tick: int) -> None:
+def EnsembleView(
+    room: Classroom,
+    tick: int,
+    current: solara.Reactive[Ensemble | None],
+    done: solara.Reactive[int],
+) -> None:
     """The current settings run many times in the background (one worker; Step stays free)."""
     runs, set_runs = solara.use_state(ENSEMBLE_RUNS)
-    current = solara.use_reactive(cast(Ensemble | None, None))
-    done = solara.use_reactive(0)
 
     def run_ensemble() -> None:
         ensemble = Ensemble(room.settings, runs)
@@ -224,9 +241,7 @@ def EnsembleView(room: Classroom, tick: int) -> None:
         lambda: ensemble_spec(ensemble.frame, room.model if same else None) if finished else None,
         [ensemble, finished, room, same and tick],
     )
-    solara.SliderInt(
-        label="Runs", value=runs, min=5, max=100, step=5, on_value=set_runs, thumb_label="always"
-    )
+    solara.SliderInt(label=f"Runs: {runs}", value=runs, min=5, max=100, step=5, on_value=set_runs)
     solara.Button(
         f"Run {runs} times in the background",
         on_click=task,
@@ -246,10 +261,13 @@ def EnsembleView(room: Classroom, tick: int) -> None:
 
 
 @solara.component
-def TakeAway(room: Classroom, tick: int) -> None:
+def TakeAway(room: Classroom, tick: int, ensemble: Ensemble | None, done: int) -> None:
     stamp = f"seed{room.settings.seed}_t{room.clock}"
+    finished = ensemble is not None and ensemble.error is None and done == ensemble.runs
     solara.FileDownload(
-        lambda: room.figures_zip(), filename=f"figures_{stamp}.zip", label="Figures (PNG + SVG)"
+        lambda: room.figures_zip(ensemble.frame if finished else None),
+        filename=f"figures_{stamp}.zip",
+        label="Figures (PNG + SVG)",
     )
     solara.FileDownload(
         lambda: room.animation_gif(), filename=f"plane_{stamp}.gif", label="Animation (GIF)"
@@ -270,6 +288,8 @@ def Page() -> None:
     steps = solara.use_reactive(STEPS_PER_UPDATE[1])
     jump = solara.use_reactive(next(iter(JUMPS)))
     error = solara.use_reactive(cast(str | None, None))
+    ensemble = solara.use_reactive(cast(Ensemble | None, None))
+    ensemble_done = solara.use_reactive(0)
 
     def advance(action) -> None:
         action(room.value)
@@ -341,7 +361,7 @@ def Page() -> None:
             if error.value:
                 solara.Error(error.value)
         with solara.Card("Take it away"):
-            TakeAway(classroom, tick.value)
+            TakeAway(classroom, tick.value, ensemble.value, ensemble_done.value)
 
     the_lesson = LESSONS[lesson.value]
     with solara.Column():
@@ -361,4 +381,4 @@ def Page() -> None:
         with solara.Card("Couples"):
             CouplesView(classroom, tick.value)
         with solara.Card("Many runs of these settings"):
-            EnsembleView(classroom, tick.value)
+            EnsembleView(classroom, tick.value, ensemble, ensemble_done)

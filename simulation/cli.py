@@ -76,7 +76,6 @@ def offline_chart_assets() -> list[str]:
 def command_demo(args: argparse.Namespace) -> int:
     """Run Solara's server on the demo page (the front end is served locally: no internet)."""
     import socket
-    import subprocess
 
     try:
         with socket.create_server((args.host, args.port)):
@@ -95,10 +94,10 @@ def command_demo(args: argparse.Namespace) -> int:
     command += ["--port", str(args.port), "--production", "--no-open", "--no-check-version"]
     # nothing leaves this computer: no version check, no usage statistics
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
-    try:
-        return subprocess.call(command, env=env)
-    except KeyboardInterrupt:
-        return 0
+    sys.stdout.flush()
+    # this process becomes the server, so Ctrl-C and kill reach it directly
+    os.execve(sys.executable, command, env)
+    return 0  # not reached
 
 
 # ------------------------------------------------------------------ run

@@ -31,6 +31,7 @@ from simulation.life_course import (
 from simulation.model import AttachmentModel
 from simulation.parameters import PARAMETERS, validate
 from simulation.runner import RunError, make_specs, simulate_safely
+from simulation.storage import CSV_FLOAT_FORMAT
 from simulation.strange_situation import EPISODES, REUNIONS
 
 # Colours of the caregiver styles (colour-blind safe, Okabe-Ito) and of the adult categories.
@@ -200,7 +201,9 @@ class Classroom:
                 prefix = f"population_{i + 1}_{p.label}/"
                 tables = run_tables(p.model)
                 for name, frame in tables.items():
-                    archive.writestr(prefix + f"{name}.csv", frame.to_csv(index=False))
+                    # the same number format as the tables that `attachment-sim run --out` writes
+                    text = frame.to_csv(index=False, float_format=CSV_FLOAT_FORMAT)
+                    archive.writestr(prefix + f"{name}.csv", text)
                 archive.writestr(prefix + "command.txt", p.settings.command() + "\n")
         return buffer.getvalue()
 

@@ -28,15 +28,16 @@ LESSONS: dict[str, Lesson] = {
         Lesson(
             key="caregiving",
             title="1. How caregiving shapes infant strategies",
-            seed_section="Sources of attachment insecurity; consistent, inconsistent and rejecting"
-            " caregiving",
+            seed_section="Origins of Insecure Attachment",
             settings=Settings({"caregivers": "consistent", "horizon_years": 1}, 1, "inconsistent"),
             jump_to=1.0,
-            notice="Both populations start as identical newborns (same seed). Within weeks the"
-            " infants of the inconsistent caregivers drift right (anxiety) while those of the"
-            " consistent caregivers gather in the secure corner. At 12 months the Strange"
-            " Situation finds clearly more secure (B) infants in the consistent population, and"
-            " mostly resistant (C) infants in the inconsistent one.",
+            notice="Both populations start as identical newborns (same seed), all at one point"
+            " just right of the anxiety line: a newborn has learned nothing yet. Within two to"
+            " four weeks the infants of the consistent caregivers move left into the secure"
+            " corner, while those of the inconsistent caregivers stay on the anxious side (right)"
+            " and spread out. At 12 months the Strange Situation finds clearly more secure (B)"
+            " infants in the consistent population, and mostly resistant (C) infants in the"
+            " inconsistent one.",
             things_to_try=(
                 "Set the comparison to 'rejecting': its infants move up (avoidance), and the"
                 " Strange Situation finds avoidant (A) infants.",
@@ -48,8 +49,7 @@ LESSONS: dict[str, Lesson] = {
         Lesson(
             key="adult_styles",
             title="2. The three insecure styles in adult relationships",
-            seed_section="Anxious (preoccupied), avoidant (dismissing) and disorganised (fearful)"
-            " attachment in adults",
+            seed_section="How Insecurity Manifests in Relationships",
             settings=Settings({"caregivers": "balanced"}, 7),
             jump_to=25.0,
             notice="A population raised by all four kinds of caregiver grows up into all four"
@@ -65,8 +65,8 @@ LESSONS: dict[str, Lesson] = {
         Lesson(
             key="continuity",
             title="3. Continuity and change over the life course",
-            seed_section="Attachment across the lifespan: working models carried forward and"
-            " revised by later relationships",
+            seed_section="Origins of Insecure Attachment: internal working models guide later"
+            " relationships",
             settings=Settings({"caregivers": "normative", "continuity": "prototype"}, 3),
             jump_to=30.0,
             notice="In an ordinary population most people stay near where they were at 12 months:"
@@ -76,7 +76,10 @@ LESSONS: dict[str, Lesson] = {
             things_to_try=(
                 "Set continuity to 'revisionist' and Reset: with no pull back towards the infant"
                 " model, people drift further from where they started.",
-                "Compare with the 'high_risk' mix: more life events, more change.",
+                "Compare with the 'high_risk' mix: its people start far from the secure corner"
+                " and move further across the plane over the years, yet a smaller share of them"
+                " cross into it. Life events after infancy are just as common in both: where you"
+                " start matters.",
             ),
         ),
     )

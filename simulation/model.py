@@ -141,6 +141,13 @@ class AttachmentModel(Model):
         self.horizon = p["horizon_years"]
         self.trace_couples = trace_couples
 
+        # temperament: how easily distressed (log-normal around 1) and how soothable (Beta).
+        # Drawn first, so the same seed gives the same newborns whoever raises them (the demo's
+        # side-by-side comparison, and experiments that vary only the caregivers).
+        self.reactivity = np.exp(p["temperament_sd"] * self.rng.standard_normal(n))
+        self.soothability = self.rng.beta(6.0, 2.0, n)
+        self._strain = self.reactivity ** -p["infant_effect"]
+
         traits = self.draw_caregivers(n)
         self.caregiver_traits: CaregiverTraits = traits
         self.first_caregiver_traits = CaregiverTraits(
@@ -152,11 +159,6 @@ class AttachmentModel(Model):
             else nearest_style(traits)
         )
         self.caregiver_style = styles
-
-        # temperament: how easily distressed (log-normal around 1) and how soothable (Beta)
-        self.reactivity = np.exp(p["temperament_sd"] * self.rng.standard_normal(n))
-        self.soothability = self.rng.beta(6.0, 2.0, n)
-        self._strain = self.reactivity ** -p["infant_effect"]
 
         self.working_model = WorkingModel.newborn(n)
         self._dispositions: Dispositions | None = None

@@ -75,8 +75,13 @@ def atomic_write(path: Path, write: Callable[[str], None]) -> Path:
     return path
 
 
+CSV_FLOAT_FORMAT = "%.6g"  # six significant digits: far finer than any figure the model gives
+
+
 def write_table(frame: pd.DataFrame, path: Path) -> Path:
-    return atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.6g"))
+    return atomic_write(
+        path, lambda tmp: frame.to_csv(tmp, index=False, float_format=CSV_FLOAT_FORMAT)
+    )
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> Path:

@@ -1,0 +1,635 @@
+"""The classroom demo's page (``simulation.app``), driven widget by widget without a browser.
+
+Every control is used as a class would use it (click, slide, select, type) and each test checks
+what the change does: the clock, the settings the model was built with, the data in the charts,
+the files a class takes away. ``solara.render`` builds the page's widgets in this process; Play
+and the ensemble run in threads (the ensemble on a spawned worker), so those tests poll.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shlex
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import ipyvuetify as v
+import numpy as np
+import pandas as pd
+import pytest
+import solara
+import solara.widgets
+from PIL import Image
+from solara.components.file_download import FileDownloadWidget
+
+from simulation import app, cli, demo
+from simulation.demo import Classroom, Settings
+from simulation.lessons import LESSONS
+from simulation.life_course import ADULT_AGE
+
+LESSON_1, LESSON_2 = LESSONS["caregiving"], LESSONS["adult_styles"]
+WARNING = "Settings changed: press Reset to apply them."
+PLAY, PAUSE = "▶", "❚❚"
+SIX_DIGITS = {"check_dtype": False, "rtol": 1e-5, "atol": 1e-12}  # CSV written with %.6g
+
+
+def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> None:
+    """Poll ``condition`` (the page may be mid-render in another thread: a failed look is
+    'not yet')."""
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except (AssertionError, ValueError) as problem:
+            last = problem
+        time.sleep(0.05)
+    pytest.fail(f"waited {timeout:g} s for {what}" + (f" (last: {last!r})" if last else ""))
+
+
+def people(spec: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The dots of a plane chart (its layer with data named 'people'), or None."""
+    for layer in spec.get("layer", []):
+        data = layer.get("data", {})
+        if data.get("name") == "people":
+            return data["values"]
+    return None
+
+
+class Demo:
+    """One browser tab's page, with the ways a class uses it."""
+
+    def __init__(self, rooms: list[Classroom]) -> None:
+        self.rooms = rooms  # every Classroom this page built, the current one last
+        self.broken = False  # a render raised: the page cannot be closed cleanly
+        _, self.rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+
+    # ---------------------------------------------------------------- controls
+    def button(self, label: str) -> Any:
+        return self.rc.find(v.Btn, children=[label]).widget
+
+    def click(self, label: str) -> None:
+        self.button(label).click()
+
+    def control(self, kind: type, label: str) -> Any:
+        return self.rc.find(kind, label=label).widget
+
+    def choose(self, label: str, value: Any) -> None:
+        select = self.control(v.Select, label)
+        assert value in select.items, f"{value!r} is not offered by {label!r}"
+        select.v_model = value
+
+    def slider(self, label: str) -> Any:
+        """The slider whose label starts with ``label``."""
+        (slider,) = [w for w in self.rc.find(v.Slider).widgets if w.label.startswith(label)]
+        return slider
+
+    def slide(self, label: str, value: float) -> None:
+        self.slider(label).v_model = value
+
+    def steps_per_update(self, steps: int) -> None:
+        self.rc.find(v.BtnToggle).widget.v_model = app.STEPS_PER_UPDATE.index(steps)
+
+    def seed_field(self) -> Any:
+        fields = [w for w in self.rc.find(v.TextField).widgets if w.label.startswith("Seed")]
+        assert len(fields) == 1
+        return fields[0]
+
+    def type_seed(self, text: str) -> None:
+        """Type into the Seed box and press Enter (the box applies on Enter or on leaving it)."""
+        field = self.seed_field()
+        field.v_model = text
+        field.fire_event("keyup.enter")
+
+    # ---------------------------------------------------------------- what is shown
+    @property
+    def room(self) -> Classroom:
+        return self.rooms[-1]
+
+    def texts(self) -> list[str]:
+        return [str(w.children[0]) for w in self.rc.find(v.Html, tag="span").widgets if w.children]
+
+    @property
+    def clock(self) -> int:
+        times = [m.group(1) for t in self.texts() if (m := re.match(r"Time: (\d+)\.0", t))]
+        assert len(times) == 1, times
+        return int(times[0])
+
+    def prose(self) -> list[str]:
+        """Every block of formatted text (headings, Markdown) as plain text."""
+        html = [w.unsafe_innerHTML for w in self.rc.find(solara.widgets.HTML).widgets]
+        for w in self.rc.find(v.VuetifyTemplate).widgets:  # solara.Markdown, if used
+            template = getattr(w, "template", None)
+            if isinstance(template, str) and "solara-markdown" in template:
+                html.append(template.split("<script>")[0])
+        return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", h)).strip() for h in html]
+
+    def ssp_report(self) -> str:
+        reports = [t for t in self.prose() if t.startswith("Infant ")]
+        assert len(reports) == 1, reports
+        return reports[0]
+
+    def specs(self) -> list[dict[str, Any]]:
+        return [w.spec for w in self.rc.find(solara.widgets.VegaLite).widgets]
+
+    def planes(self) -> list[list[dict[str, Any]]]:
+        return [dots for spec in self.specs() if (dots := people(spec)) is not None]
+
+    def chart(self, predicate: Callable[[dict[str, Any]], bool]) -> dict[str, Any] | None:
+        found = [spec for spec in self.specs() if predicate(spec)]
+        assert len(found) <= 1
+        return found[0] if found else None
+
+    def warned(self) -> bool:
+        return bool(self.rc.find(v.Alert, type="warning", children=[WARNING]).widgets)
+
+    def errors(self) -> list[str]:
+        return [str(w.children[0]) for w in self.rc.find(v.Alert, type="error").widgets]
+
+    def commands(self) -> list[str]:
+        return [w.v_model for w in self.rc.find(v.TextField, label="Reproduce with").widgets]
+
+    def download(self, prefix: str, timeout: float = 60) -> tuple[str, bytes]:
+        """Press a 'Take it away' button; the file's name and bytes once the page made them."""
+        (widget,) = [
+            w for w in self.rc.find(FileDownloadWidget).widgets if w.filename.startswith(prefix)
+        ]
+        widget.request_download = True
+        wait_for(lambda: widget.bytes is not None, timeout, f"the {prefix} download")
+        return widget.filename, widget.bytes
+
+    def close(self) -> None:
+        if not self.broken:
+            self.rc.close()
+
+
+@pytest.fixture
+def open_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], Demo]]:
+    """Open pages (each its own render); each page records the Classrooms it builds."""
+    pages: list[Demo] = []
+
+    def open_one() -> Demo:
+        rooms: list[Classroom] = []
+
+        class Recorded(Classroom):
+            def __init__(self, settings: Settings) -> None:
+                super().__init__(settings)
+                rooms.append(self)
+
+        monkeypatch.setattr(app, "Classroom", Recorded)
+        page = Demo(rooms)
+        pages.append(page)
+        return page
+
+    yield open_one
+    for page in pages:
+        page.close()
+
+
+@pytest.fixture
+def page(open_page: Callable[[], Demo]) -> Demo:
+    return open_page()
+
+
+def small(page: Demo, dyads: int = 10) -> None:
+    """Fewer dyads for speed: slide Dyads and Reset."""
+    page.slide("Dyads", dyads)
+    page.click("Reset")
+    assert page.room.model.n_dyads == dyads
+
+
+# -------------------------------------------------------------------- first view
+def test_page_opens_on_lesson_1(page: Demo) -> None:
+    assert page.clock == 0
+    assert page.room.settings == LESSON_1.settings.checked()
+    assert page.control(v.Select, "Lesson").v_model == LESSON_1.title
+    assert page.control(v.Select, "Caregivers").v_model == "consistent"
+    assert page.control(v.Select, "Compare with (same seed)").v_model == "inconsistent"
+    assert page.seed_field().v_model == "1"
+    planes = page.planes()
+    assert [len(dots) for dots in planes] == [100, 100]
+    assert {d["caregiver"] for d in planes[0]} == {"consistent"}
+    assert {d["caregiver"] for d in planes[1]} == {"inconsistent"}
+    assert not page.warned()
+    assert "Infancy: day 0 of 365" in page.prose()
+
+
+# -------------------------------------------------------------------- Step and the clock
+def test_step_advances_clock_by_steps_per_update(page: Demo) -> None:
+    before = page.planes()
+    page.click("Step")
+    assert page.clock == app.STEPS_PER_UPDATE[1] == 5
+    assert page.room.clock == 5
+    after = page.planes()
+    assert len(after) == 2
+    assert after != before  # the dots moved
+    assert [d["anxiety"] for d in after[0]] != [d["anxiety"] for d in before[0]]
+    # the plane shows the model now, on the ECR scale
+    dots = after[0]
+    np.testing.assert_allclose(
+        [d["anxiety"] for d in dots], page.room.populations[0].frames[-1][0], atol=5e-4
+    )
+    assert "Infancy: day 5 of 365" in page.prose()
+    # the class-shares chart gains a row per step for each population
+    shares = page.chart(lambda s: s.get("data", {}).get("name") == "shares")
+    assert shares is not None
+    rows = shares["data"]["values"]
+    assert len(rows) == 2 * (5 + 1)
+    assert {r["population"] for r in rows} == {"consistent", "inconsistent"}
+    assert max(r["age"] for r in rows) == pytest.approx(5 / 365, abs=1e-4)
+
+
+def test_steps_per_update_changes_how_far_step_goes(page: Demo) -> None:
+    page.steps_per_update(30)
+    page.click("Step")
+    assert page.clock == 30
+    page.steps_per_update(1)
+    page.click("Step")
+    assert page.clock == 31
+    page.steps_per_update(90)
+    page.click("Step")
+    assert page.clock == 121
+
+
+# -------------------------------------------------------------------- Reset and the settings
+def test_reset_rebuilds_with_the_new_settings(page: Demo) -> None:
+    page.click("Step")
+    first = page.room
+    page.slide("Dyads", 20)
+    assert page.warned()
+    assert page.room is first and page.clock == 5  # nothing applied before Reset
+    page.click("Reset")
+    assert page.room is not first
+    assert page.clock == 0
+    assert [len(dots) for dots in page.planes()] == [20, 20]
+    assert page.room.settings.params["n_dyads"] == 20
+    assert page.slider("Infant").max == 19
+    assert not page.warned()
+
+
+def test_settings_warning_follows_the_draft(page: Demo) -> None:
+    assert not page.warned()
+    page.choose("Continuity", "revisionist")
+    assert page.warned()
+    page.choose("Continuity", "prototype")  # back to what the model has
+    assert not page.warned()
+    page.slide("Dyads", 30)
+    assert page.warned()
+    page.click("Reset")
+    assert not page.warned()
+
+
+def test_caregivers_select_changes_the_population(page: Demo) -> None:
+    page.choose("Caregivers", "rejecting")
+    page.choose("Compare with (same seed)", app.NO_COMPARE)
+    assert page.planes()[0][0]["caregiver"] == "consistent"  # not before Reset
+    page.click("Reset")
+    (dots,) = page.planes()
+    assert len(dots) == 100
+    assert {d["caregiver"] for d in dots} == {"rejecting"}
+    assert page.room.model.params["caregivers"] == "rejecting"
+    assert page.specs()[0]["title"].startswith("rejecting:")
+    assert page.commands() == [
+        "attachment-sim run --seed 1 --set caregivers=rejecting --set horizon_years=1"
+    ]
+
+
+def test_spectrum_slider_selects_the_spectrum(page: Demo) -> None:
+    page.slide("Spectrum", 0.8)
+    assert page.control(v.Select, "Caregivers").v_model == "spectrum"
+    assert page.slider("Spectrum").v_model == 0.8
+    page.click("Reset")
+    assert page.room.model.params["caregivers"] == "spectrum"
+    assert page.room.model.params["spectrum"] == 0.8
+    assert page.specs()[0]["title"].startswith("spectrum 0.80:")
+    assert "--set spectrum=0.8" in page.commands()[0]
+
+
+def test_continuity_select_applies_at_reset(page: Demo) -> None:
+    assert page.room.model.params["continuity"] == "prototype"
+    page.choose("Continuity", "revisionist")
+    page.click("Reset")
+    assert page.room.model.params["continuity"] == "revisionist"
+    assert page.control(v.Select, "Continuity").v_model == "revisionist"
+    assert "--set continuity=revisionist" in page.commands()[0]
+
+
+def test_same_seed_same_plane_other_seed_other_plane(open_page: Callable[[], Demo]) -> None:
+    def run(seed: str) -> list[list[dict[str, Any]]]:
+        page = open_page()
+        page.type_seed(seed)
+        page.slide("Dyads", 20)
+        page.click("Reset")
+        page.steps_per_update(30)
+        page.click("Step")
+        assert page.room.settings.seed == int(seed)
+        assert page.clock == 30
+        return page.planes()
+
+    first, again, other = run("7"), run("7"), run("8")
+    assert first == again
+    assert first != other
+    assert [d["anxiety"] for d in first[0]] != [d["anxiety"] for d in other[0]]
+
+
+def test_compare_select_adds_and_removes_a_population(page: Demo) -> None:
+    # lesson 1 compares consistent with inconsistent caregivers: the same newborns
+    room = page.room
+    a, b = (p.model for p in room.populations)
+    np.testing.assert_array_equal(a.reactivity, b.reactivity)
+    np.testing.assert_array_equal(a.soothability, b.soothability)
+    assert len(page.planes()) == 2
+
+    page.choose("Compare with (same seed)", app.NO_COMPARE)
+    page.click("Reset")
+    assert len(page.planes()) == 1
+    assert len(page.room.populations) == 1
+    assert len(page.commands()) == 1
+
+    page.choose("Compare with (same seed)", "rejecting")
+    page.click("Reset")
+    planes = page.planes()
+    assert len(planes) == 2
+    assert {d["caregiver"] for d in planes[1]} == {"rejecting"}
+    a, b = (p.model for p in page.room.populations)
+    np.testing.assert_array_equal(a.reactivity, b.reactivity)
+    assert page.commands()[1] == (
+        "attachment-sim run --seed 1 --set caregivers=rejecting --set horizon_years=1"
+    )
+    # the two populations step together
+    page.click("Step")
+    assert [p.model.time for p in page.room.populations] == [5, 5]
+
+
+def test_compare_with_a_mix_has_the_same_newborns(page: Demo) -> None:
+    page.choose("Compare with (same seed)", "normative")
+    page.click("Reset")
+    a, b = (p.model for p in page.room.populations)
+    np.testing.assert_array_equal(a.reactivity, b.reactivity)
+
+
+# -------------------------------------------------------------------- Play and Pause
+def test_play_then_pause(page: Demo) -> None:
+    page.steps_per_update(1)
+    page.click(PLAY)
+    assert page.button(PAUSE).disabled is False
+    assert page.button("Step").disabled and page.button("Jump").disabled
+    wait_for(lambda: page.clock >= 2, 10, "Play to move the clock")
+    page.click(PAUSE)
+    wait_for(lambda: page.rc.find(v.Btn, children=[PLAY]).widgets, 5, "Play to stop")
+    time.sleep(2 * app.PLAY_INTERVAL)  # an update under way when Pause was pressed ends
+    stopped = page.clock
+    time.sleep(3 * app.PLAY_INTERVAL)
+    assert page.clock == stopped == page.room.clock
+    assert 2 <= stopped < 365
+    assert not page.button("Step").disabled
+
+
+def test_play_stops_at_the_end_of_the_run(page: Demo) -> None:
+    small(page)
+    page.steps_per_update(90)
+    page.click(PLAY)
+    wait_for(lambda: not page.room.running, 20, "the run to end")
+    wait_for(lambda: page.rc.find(v.Btn, children=[PLAY]).widgets, 5, "Play to stop")
+    assert page.clock == 365
+    assert page.button(PLAY).disabled and page.button("Step").disabled
+    assert "Time: 365.0 (the run has ended)" in page.texts()
+
+
+# -------------------------------------------------------------------- Jump and the views
+def test_jump_to_12_months_runs_the_strange_situation(page: Demo) -> None:
+    assert "365 days to go" in page.ssp_report()
+    assert page.control(v.Select, "Jump to").v_model == "12 months: Strange Situation"
+    page.click("Jump")
+    assert page.clock == 365
+    model = page.room.model
+    assert model.ssp is not None
+    report = page.ssp_report()
+    cls = str(model.ssp.attachment_class[0])
+    assert f"Class {cls} - {demo.SSP_NAMES[cls]}" in report
+    assert report.startswith("Infant 0 ")
+    assert "days to go" not in report
+    assert page.button("Jump").disabled  # lesson 1 ends at 12 months
+
+
+def test_ssp_infant_slider_picks_the_infant(page: Demo) -> None:
+    page.click("Jump")
+    classes = page.room.model.ssp.attachment_class
+    for infant in (3, 99):
+        page.slide("Infant", infant)
+        report = page.ssp_report()
+        assert report.startswith(f"Infant {infant} ")
+        cls = str(classes[infant])
+        assert f"Class {cls} - {demo.SSP_NAMES[cls]}" in report
+        reactivity = page.room.model.reactivity[infant]
+        assert f"reactivity {reactivity:.2f}" in report
+    assert page.slider("Infant").max == 99
+
+
+def test_ssp_report_counts_down_to_12_months(page: Demo) -> None:
+    page.steps_per_update(90)
+    page.click("Step")
+    assert "275 days to go" in page.ssp_report()
+
+
+def test_lesson_select_moves_the_controls_and_rebuilds(page: Demo) -> None:
+    page.click("Step")
+    page.slide("Dyads", 20)  # a draft the lesson replaces
+    built = len(page.rooms)
+    page.choose("Lesson", LESSON_2.title)
+    assert len(page.rooms) == built + 1
+    assert page.clock == 0
+    assert page.room.settings == LESSON_2.settings.checked()
+    assert page.control(v.Select, "Caregivers").v_model == "balanced"
+    assert page.control(v.Select, "Compare with (same seed)").v_model == app.NO_COMPARE
+    assert page.slider("Dyads").v_model == 100
+    assert page.seed_field().v_model == str(LESSON_2.settings.seed) == "7"
+    assert page.control(v.Select, "Jump to").v_model == "age 25"
+    assert not page.warned()
+    assert len(page.planes()) == 1
+    assert any(t.startswith(LESSON_2.title) for t in page.prose())
+    assert f"Couples form from age {ADULT_AGE}. Jump to adulthood to see them." in page.texts()
+    # and back: lesson 1's comparison returns
+    page.choose("Lesson", LESSON_1.title)
+    assert page.room.settings == LESSON_1.settings.checked()
+    assert len(page.planes()) == 2
+    assert page.control(v.Select, "Jump to").v_model == "12 months: Strange Situation"
+
+
+def test_couples_view_after_jumping_to_adulthood(page: Demo) -> None:
+    assert any(t.startswith("This run ends at 12 months: no adults.") for t in page.texts())
+    page.choose("Lesson", LESSON_2.title)
+    small(page, 20)
+    assert page.room.model.horizon == 30
+    page.choose("Jump to", f"age {ADULT_AGE}: adulthood")
+    page.click("Jump")
+    assert page.room.model.age_years >= ADULT_AGE
+    assert page.clock == page.room.clock > 365
+    couples = page.chart(lambda s: "hconcat" in s and "title" not in s)
+    assert couples is not None
+    over_time = couples["hconcat"][0]["data"]["values"]
+    assert over_time and all(row["age"] >= ADULT_AGE for row in over_time)
+    # jump on: the chart follows the model
+    page.choose("Jump to", "age 25")
+    page.click("Jump")
+    later = page.chart(lambda s: "hconcat" in s and "title" not in s)
+    assert later is not None
+    rows = later["hconcat"][0]["data"]["values"]
+    assert len(rows) > len(over_time)
+    assert max(r["age"] for r in rows) == pytest.approx(page.room.model.age_years, abs=1e-3)
+    pairs = later["hconcat"][1]["data"]["values"]
+    assert sum(int(re.search(r"\((\d+)\)$", p["pair"]).group(1)) for p in pairs) == len(
+        page.room.model.couples
+    )
+
+
+# -------------------------------------------------------------------- the ensemble
+@pytest.fixture
+def worker_pool() -> Iterator[None]:
+    """The ensemble's spawned worker, shut down after the test."""
+    yield
+    pool, demo._POOL = demo._POOL, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def test_ensemble_runs_in_the_background(page: Demo, worker_pool: None) -> None:
+    small(page, 20)
+    page.slide("Runs", 5)
+    label = "Run 5 times in the background"
+    page.click(label)
+
+    def chart() -> dict[str, Any] | None:
+        return page.chart(lambda s: str(s.get("title", "")).startswith("5 runs"))
+
+    wait_for(chart, 90, "the ensemble's chart")
+    assert "5 of 5 runs done" in page.texts()
+    # the button comes back when the background task has returned, just after the last run
+    wait_for(lambda: not page.button(label).disabled, 10, "the button to come back")
+    (panel,) = chart()["hconcat"]  # a first-year run: the Strange Situation only
+    rows = panel["data"]["values"]
+    assert [r["class"] for r in rows] == list(demo.SSP_CLASSES)
+    assert sum(r["mean"] for r in rows) == pytest.approx(1, abs=1e-3)
+    assert all(0 <= r["low"] <= r["mean"] <= r["high"] <= 1 for r in rows)
+    assert all(r["this run"] is None for r in rows)  # no Strange Situation yet
+    command = page.room.settings.command() + " --runs 5"
+    assert f"Reproduce: {command}" in page.texts()
+
+    # at 12 months this run is the dot, its own class shares
+    page.click("Jump")
+    classes = page.room.model.ssp.attachment_class
+    rows = chart()["hconcat"][0]["data"]["values"]
+    assert [r["this run"] for r in rows] == [
+        pytest.approx(float(np.mean(classes == c))) for c in demo.SSP_CLASSES
+    ]
+    # other settings: the ensemble no longer describes this run, so no dot
+    page.type_seed("2")
+    page.click("Reset")
+    page.click("Jump")
+    rows = chart()["hconcat"][0]["data"]["values"]
+    assert all(r["this run"] is None for r in rows)
+
+
+# -------------------------------------------------------------------- take it away
+def test_figures_download(page: Demo) -> None:
+    page.click("Step")
+    name, data = page.download("figures_")
+    assert name == "figures_seed1_t5.zip"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        names = sorted(archive.namelist())
+        figures = ["class_shares", "plane_1_consistent", "plane_2_inconsistent"]
+        assert names == sorted(f"{f}.{ext}" for f in figures for ext in ("png", "svg"))
+        for figure in figures:
+            png = archive.read(f"{figure}.png")
+            assert png.startswith(b"\x89PNG")
+            assert Image.open(io.BytesIO(png)).size[0] > 100
+            assert archive.read(f"{figure}.svg").lstrip().startswith(b"<svg")
+
+
+def test_animation_download(page: Demo) -> None:
+    page.steps_per_update(1)
+    for _ in range(4):
+        page.click("Step")
+    name, data = page.download("plane_")
+    assert name == "plane_seed1_t4.gif"
+    assert data.startswith(b"GIF8")
+    gif = Image.open(io.BytesIO(data))
+    assert gif.n_frames == 5  # the start and every step after it
+
+
+def test_data_download(page: Demo) -> None:
+    page.steps_per_update(30)
+    page.click("Step")
+    name, data = page.download("data_")
+    assert name == "data_seed1_t30.zip"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for i, label in enumerate(["consistent", "inconsistent"]):
+            folder = f"population_{i + 1}_{label}/"
+            series = pd.read_csv(archive.open(folder + "timeseries.csv"))
+            assert len(series) == page.clock + 1 == 31
+            people_now = pd.read_csv(archive.open(folder + "people.csv"))
+            assert len(people_now) == 100
+            command = archive.read(folder + "command.txt").decode().strip()
+            assert command == page.commands()[i]
+
+
+def test_reproduce_command_gives_the_same_run(page: Demo, tmp_path) -> None:
+    small(page, 10)
+    page.choose("Jump to", "end of the run")
+    page.click("Jump")
+    assert page.clock == 365 and not page.room.running
+    _, data = page.download("data_")
+    commands = page.commands()
+    assert len(commands) == 2
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for i, (command, population) in enumerate(
+            zip(commands, page.room.populations, strict=True)
+        ):
+            words = shlex.split(command)
+            assert words[:2] == ["attachment-sim", "run"]
+            out = tmp_path / f"population_{i + 1}"
+            assert cli.main([*words[1:], "--quiet", "--out", str(out)]) == 0
+            folder = f"population_{i + 1}_{population.label}/"
+
+            ours = pd.read_csv(archive.open(folder + "timeseries.csv"))
+            theirs = pd.read_csv(out / "timeseries.csv")
+            assert len(theirs) == len(ours) == 366
+            # the CLI writes 6 significant digits, the demo every digit
+            pd.testing.assert_frame_equal(theirs[ours.columns], ours, **SIX_DIGITS)
+
+            ours = pd.read_csv(archive.open(folder + "people.csv"))
+            theirs = pd.read_csv(out / "infants.csv")
+            common = [c for c in ours.columns if c in theirs.columns]
+            assert {"infant", "ssp_class", "anxiety", "avoidance"} <= set(common)
+            pd.testing.assert_frame_equal(theirs[common], ours[common], **SIX_DIGITS)
+
+
+# -------------------------------------------------------------------- bad input
+def test_bad_seeds_are_refused_without_a_crash(page: Demo) -> None:
+    page.type_seed("-5")
+    assert page.room.settings.seed == 1
+    assert any("seed = -5" in e and "0 or more" in e for e in page.errors())
+    page.click("Reset")
+    assert page.room.settings.seed == 1  # refused: a negative seed never reaches the model
+    assert page.clock == 0
+    page.type_seed("abc")
+    assert "must be an integer" in page.seed_field().label  # reported in the box
+    page.click("Reset")
+    assert page.room.settings.seed == 1
+    page.type_seed("12")
+    page.click("Reset")
+    assert page.room.settings.seed == 12
+    page.click("Step")
+    assert page.clock == 5
+
+
+def test_out_of_range_dyads_are_reported(page: Demo) -> None:
+    page.slide("Dyads", 0)  # past the slider's end: only a crafted message can send it
+    assert any("n_dyads" in e and "out of range" in e for e in page.errors())
+    page.click("Reset")
+    assert page.errors() and page.room.model.n_dyads == 100  # the old model stays

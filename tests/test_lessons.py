@@ -1,0 +1,400 @@
+"""Each lesson of the demo shows what its ``notice`` says the class will see.
+
+A lesson (``simulation/lessons.py``) is a preset of the demo's settings with a seed and an age to
+jump to; the class watches ONE run of it. So each lesson is checked twice: on the lesson's own
+seed, exactly as the demo builds it (``Classroom(lesson.settings)``, then Jump), and over
+``SEEDS`` (eight other seeds, the same settings otherwise), so that a lesson does not rest on a
+lucky seed. Margins come from measured values (docs/teaching_guide.md quotes them), with room for
+recalibration, and each assertion fails for a model in which caregiving, working models or the
+continuity setting had no effect.
+
+Runs are cached per session (no test changes a cached run); the file takes about 25 s on an idle
+two-core machine (a first year of two populations about 0.5 s, a life course of 100 people to 30
+about 0.5 s), no single test more than 20 s, so none is marked ``validation``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulation.demo import Classroom, couples_spec
+from simulation.lessons import LESSONS
+from simulation.life_course import ecr_scale
+from simulation.measures import correlation
+
+SEEDS = tuple(range(101, 109))  # robustness: eight seeds, none of them a lesson's own
+
+
+@cache
+def lesson_room(
+    key: str,
+    seed: int | None = None,
+    compare: str | None = "lesson",
+    continuity: str | None = None,
+) -> Classroom:
+    """The lesson's run as the demo makes it, jumped to the lesson's age: ``LESSONS[key].settings``
+    exactly, or with the seed, the comparison or the continuity changed (as a class would change
+    them before pressing Reset)."""
+    lesson = LESSONS[key]
+    settings = lesson.settings
+    if seed is not None:
+        settings = replace(settings, seed=seed)
+    if compare != "lesson":
+        settings = replace(settings, compare=compare)
+    if continuity is not None:
+        settings = settings.with_param("continuity", continuity)
+    room = Classroom(settings)
+    room.jump_to(lesson.jump_to)
+    return room
+
+
+def class_shares(model) -> dict[str, float]:
+    """Strange Situation class shares at 12 months."""
+    classes = model.ssp.attachment_class
+    return {c: float((classes == c).mean()) for c in "ABCD"}
+
+
+def plane(model) -> np.ndarray:
+    """Mean position in the demo's plane now: (anxiety, avoidance) on the ECR scale 1-7."""
+    d = model.dispositions
+    return np.array([ecr_scale(d.anxiety).mean(), ecr_scale(d.avoidance).mean()])
+
+
+# ---------------------------------------------------------------------------------------------
+# Lesson 1: how caregiving shapes infant strategies (consistent vs inconsistent, to 12 months)
+# ---------------------------------------------------------------------------------------------
+EARLY_DAYS = 28  # "within two to four weeks": the plane after 28 daily steps
+
+
+@cache
+def caregiving_run(seed: int | None = None) -> dict:
+    """Lesson 1 as the class sees it: the newborns, the plane after four weeks, the Strange
+    Situation at 12 months, for the consistent (first) and the inconsistent (second) population."""
+    lesson = LESSONS["caregiving"]
+    room = Classroom(lesson.settings if seed is None else replace(lesson.settings, seed=seed))
+    consistent, inconsistent = (p.model for p in room.populations)
+    newborns = [p.frames[0] for p in room.populations]  # (anxiety, avoidance) of each newborn
+    same_temperament = all(
+        np.array_equal(getattr(consistent, k), getattr(inconsistent, k))
+        for k in ("reactivity", "soothability")
+    )
+    room.step(EARLY_DAYS)
+    anxiety_line = consistent.params["anxiety_cutoff"]
+    out = {
+        "labels": [p.label for p in room.populations],
+        "newborns": newborns,
+        "same_temperament": same_temperament,
+        "anxiety_line": anxiety_line,
+        "early": [plane(consistent), plane(inconsistent)],
+        "early_secure": [
+            float((m.categories() == "secure").mean()) for m in (consistent, inconsistent)
+        ],
+        "early_anxious_side": [
+            float((ecr_scale(m.dispositions.anxiety) >= anxiety_line).mean())
+            for m in (consistent, inconsistent)
+        ],
+    }
+    room.jump_to(lesson.jump_to)
+    out["ssp"] = [class_shares(consistent), class_shares(inconsistent)]
+    return out
+
+
+def test_caregiving_lesson_compares_identical_newborns():
+    # "Both populations start as identical newborns (same seed), all at one point just right of
+    # the anxiety line": the same temperaments, and every newborn at the neutral starting point
+    # (measured: anxiety 4.0, avoidance 2.48; the anxiety line is at 3.6).
+    run = caregiving_run()
+    assert run["labels"] == ["consistent", "inconsistent"]
+    assert run["same_temperament"]
+    first, second = run["newborns"]
+    assert np.array_equal(first, second)
+    assert np.ptp(first, axis=1).max() == 0  # one point
+    assert run["anxiety_line"] <= first[0, 0] < run["anxiety_line"] + 1.0, first[:, 0]
+
+
+def test_caregiving_lesson_within_weeks_consistent_care_moves_infants_to_the_secure_corner():
+    # "Within two to four weeks the infants of the consistent caregivers move left into the
+    # secure corner, while those of the inconsistent caregivers stay on the anxious side."
+    # Measured on the lesson's seed after 4 weeks: consistent at (2.79, 1.84), 100% in the
+    # secure corner, none right of the anxiety line; inconsistent at (3.99, 2.40), where they
+    # started, 5% in the secure corner, 95% right of the line. Over SEEDS: consistent
+    # (2.70-2.78, 1.84-1.89), 99-100% secure; inconsistent (4.00-4.08, 2.41-2.49), 2-7%. The
+    # margins (0.5 ECR points apart, 80% against 30% in the corner, 80% on the anxious side)
+    # fail for a model in which care made no difference (both populations alike).
+    for seed in (None, *SEEDS):
+        run = caregiving_run(seed)
+        (anx_c, avo_c), (anx_i, avo_i) = run["early"]
+        start = run["newborns"][0][0, 0]
+        assert anx_c < start - 0.5 and anx_i > anx_c + 0.5, (seed, start, run["early"])
+        # the two populations part along the anxiety axis more than the avoidance axis
+        assert anx_i - anx_c > avo_i - avo_c, (seed, run["early"])
+        secure_c, secure_i = run["early_secure"]
+        assert secure_c >= 0.8 and secure_i <= 0.3, (seed, run["early_secure"])
+        assert run["early_anxious_side"][1] >= 0.8, (seed, run["early_anxious_side"])
+
+
+def test_caregiving_lesson_strange_situation_on_the_lesson_seed():
+    # Measured (seed 1): consistent B 99%; inconsistent B 7%, C 93%. "Clearly more secure":
+    # at least half the class apart; "mostly resistant": C the most common class and a majority.
+    consistent, inconsistent = caregiving_run()["ssp"]
+    assert consistent["B"] - inconsistent["B"] >= 0.5, (consistent, inconsistent)
+    assert max(inconsistent, key=inconsistent.get) == "C", inconsistent
+    assert inconsistent["C"] > 0.5, inconsistent
+
+
+def test_caregiving_lesson_strange_situation_over_other_seeds():
+    # Measured over SEEDS: consistent B 91-97%, inconsistent B 4-9% and C 90-96%. Each
+    # seed must show the lesson (B apart by at least .5, C the most common class); pooled, the
+    # presets produce mainly but never all of their own class (science.md, section 2:
+    # "never all of it: infant temperament and chance matter").
+    runs = [caregiving_run(seed)["ssp"] for seed in SEEDS]
+    for seed, (consistent, inconsistent) in zip(SEEDS, runs, strict=True):
+        assert consistent["B"] - inconsistent["B"] >= 0.5, (seed, consistent, inconsistent)
+        assert max(inconsistent, key=inconsistent.get) == "C", (seed, inconsistent)
+    pooled_b = np.mean([c["B"] for c, _ in runs])
+    pooled_c = np.mean([i["C"] for _, i in runs])
+    assert 0.8 <= pooled_b < 1.0 and 0.6 <= pooled_c < 1.0, (pooled_b, pooled_c)
+
+
+def test_caregiving_lesson_rejecting_comparison_moves_infants_up_into_avoidance():
+    # things_to_try: "Set the comparison to 'rejecting': its infants move up (avoidance), and the
+    # Strange Situation finds avoidant (A) infants." Measured (seed 1): A 97%; plane at 12
+    # months (3.35, 4.42) against the consistent (1.80, 1.65): up more than right.
+    room = lesson_room("caregiving", compare="rejecting")
+    consistent, rejecting = (p.model for p in room.populations)
+    shares = class_shares(rejecting)
+    assert max(shares, key=shares.get) == "A" and shares["A"] > 0.5, shares
+    d_anx, d_avo = plane(rejecting) - plane(consistent)
+    assert d_avo > 1.0 and d_avo > d_anx, (d_anx, d_avo)
+
+
+# ---------------------------------------------------------------------------------------------
+# Lesson 2: the three insecure styles in adult relationships (balanced mix, jump to 25)
+# ---------------------------------------------------------------------------------------------
+INSECURE = ("preoccupied", "dismissing", "fearful")
+
+
+def category_shares(model) -> dict[str, float]:
+    category = model.categories()
+    return {c: float((category == c).mean()) for c in ("secure", *INSECURE)}
+
+
+def couples_panel(model) -> pd.DataFrame:
+    """The couples panel's bars as the class sees them: pairing (categories when the couple
+    met), number of couples together now, mean satisfaction now."""
+    bars = couples_spec(model)["hconcat"][1]["data"]["values"]
+    rows = []
+    for bar in bars:
+        pair, count = re.fullmatch(r"(.+) \((\d+)\)", bar["pair"]).groups()
+        rows.append({"pair": pair, "couples": int(count), "satisfaction": bar["satisfaction"]})
+    return pd.DataFrame(rows)
+
+
+def secure_vs_insecure_couples(model) -> tuple[float, float]:
+    """Mean satisfaction of the couples together now: both partners secure when they met, and
+    at least one insecure (the panel's satisfaction: partner a's, as the view draws it)."""
+    couples = model.couples
+    both_secure = (couples.category_a == "secure") & (couples.category_b == "secure")
+    satisfaction = model.satisfaction[couples.a]
+    return float(satisfaction[both_secure].mean()), float(satisfaction[~both_secure].mean())
+
+
+@cache
+def adult_styles_run(seed: int | None = None) -> dict:
+    """Lesson 2 at 25 (the lesson's jump), then on to the end of the run: every couple."""
+    lesson = LESSONS["adult_styles"]
+    room = Classroom(lesson.settings if seed is None else replace(lesson.settings, seed=seed))
+    room.jump_to(lesson.jump_to)
+    model = room.model
+    at_jump = {
+        "age": model.age_years,
+        "shares": category_shares(model),
+        "panel": couples_panel(model),
+        "couples_now": secure_vs_insecure_couples(model),
+    }
+    room.jump_to(float("inf"))
+    couples = pd.DataFrame(model.couples_table())
+    both_secure = couples["pairing"] == "secure+secure"
+    every_couple = (
+        float(couples.loc[both_secure, "satisfaction"].mean()),
+        float(couples.loc[~both_secure, "satisfaction"].mean()),
+    )
+    return {**at_jump, "every_couple": every_couple, "end_age": model.age_years}
+
+
+def test_adult_styles_lesson_grows_all_four_categories():
+    # Measured (seed 7, age 25): secure 52%, dismissing 27%, preoccupied 12%, fearful 9%. The
+    # README's reference figures for the normative mix have fewer than 1% preoccupied: the
+    # balanced mix exists to show all three insecure styles, so each must be clearly present
+    # (5% = five of the 100 people; a model without caregiver effects makes almost none).
+    run = adult_styles_run()
+    assert run["age"] == pytest.approx(25.0)
+    for category in INSECURE:
+        assert run["shares"][category] >= 0.05, run["shares"]
+
+
+def test_adult_styles_lesson_secure_couples_are_the_most_satisfied():
+    # Measured (seed 7, age 25): 36 couples; secure + secure (10 couples) 0.646, the highest
+    # bar; couples with an insecure partner 0.588. Bars of one or two couples are noise (a
+    # single fearful + preoccupied couple scored 0.618), so the top is taken over pairings with
+    # at least 3 couples; the gap of .02 is a third of the measured one.
+    run = adult_styles_run()
+    panel = run["panel"]
+    shown = panel[panel["couples"] >= 3]
+    assert shown.loc[shown["satisfaction"].idxmax(), "pair"] == "secure + secure", panel
+    secure, insecure = run["couples_now"]
+    assert secure > insecure + 0.02, (secure, insecure)
+
+
+def test_adult_styles_lesson_over_other_seeds():
+    # Measured over SEEDS at 25: dismissing 18-35%, preoccupied 12-20%, fearful 2-13% (means
+    # 26%, 16%, 6.5%); satisfaction of secure + secure couples together now 0.62-0.65 against
+    # 0.57-0.59 for those with an insecure partner, higher in every seed (by .04-.07). Each
+    # seed must have every insecure category (fearful can be as rare as 2 of 100) and the
+    # secure couples ahead; on average each category at least 5% and the gap at least .03.
+    rows = []
+    for seed in SEEDS:
+        run = adult_styles_run(seed)
+        shares, (secure, insecure) = run["shares"], run["couples_now"]
+        rows.append({**shares, "gap": secure - insecure})
+        assert min(shares[c] for c in INSECURE) > 0, (seed, shares)
+        assert secure > insecure, (seed, secure, insecure)
+    mean = pd.DataFrame(rows, index=SEEDS).mean()
+    assert all(mean[c] >= 0.05 for c in INSECURE), mean
+    assert mean["gap"] >= 0.03, mean
+
+
+def test_adult_styles_lesson_every_couple_to_30_secure_pairs_most_satisfied():
+    # The same over whole relationships (the couples table at the end of the run, as the
+    # couples experiment reads it: README, secure + secure the most satisfied at 0.64).
+    # Measured: 0.636 against 0.591 on the lesson's seed; over SEEDS 0.638 against 0.591, ahead
+    # in every seed (by .03-.06).
+    gaps = []
+    for seed in (None, *SEEDS):
+        run = adult_styles_run(seed)
+        assert run["end_age"] == pytest.approx(30.0)
+        secure, insecure = run["every_couple"]
+        gaps.append(secure - insecure)
+        assert secure > insecure, (seed, secure, insecure)
+    assert np.mean(gaps) >= 0.03, gaps
+
+
+# ---------------------------------------------------------------------------------------------
+# Lesson 3: continuity and change over the life course (normative, prototype, to 30)
+# ---------------------------------------------------------------------------------------------
+def continuity_measures(model) -> dict[str, float]:
+    """From 12 months to the end of the run (30): the secure/insecure status (class B in the
+    Strange Situation; secure category at 30), the places in the plane (ECR scores at the
+    first birthday and at 30), and the share of secure people at each end."""
+    life = pd.DataFrame(model.life_table())
+    at_1 = life[life["age"] == 1].sort_values("person")
+    at_30 = life[life["age"] == 30].sort_values("person")
+    secure_12m = (model.ssp.attachment_class == "B").astype(float)
+    secure_30 = at_30["secure"].to_numpy(dtype=float)
+    moved = np.hypot(
+        at_30["anxiety_ecr"].to_numpy() - at_1["anxiety_ecr"].to_numpy(),
+        at_30["avoidance_ecr"].to_numpy() - at_1["avoidance_ecr"].to_numpy(),
+    )
+    # chance agreement: the share keeping their status if status at 30 were unrelated
+    p12, p30 = secure_12m.mean(), secure_30.mean()
+    return {
+        "same_status": float((secure_12m == secure_30).mean()),
+        "chance": float(p12 * p30 + (1 - p12) * (1 - p30)),
+        "r": correlation(secure_12m, secure_30),
+        "place_r": min(
+            correlation(at_1[k].rank(), at_30[k].rank()) for k in ("anxiety_ecr", "avoidance_ecr")
+        ),
+        "moved": float(moved.mean()),
+        "changed_category": float((at_1["secure"].to_numpy() != at_30["secure"].to_numpy()).mean()),
+        "secure_1": float(at_1["secure"].mean()),
+        "secure_30": float(p30),
+    }
+
+
+def test_continuity_lesson_most_people_keep_their_place():
+    # Measured (seed 3, to 30): 86% keep their secure/insecure status from the Strange
+    # Situation to 30 (chance: 58%), r = .68; rank correlation of each plane score between
+    # the first birthday and 30 at least .94; 12% cross the secure line between the first
+    # birthday and 30; secure share 68% at 1 and 76% at 30. The README's life_course
+    # experiment (100 runs): r about .56-.58, 80% keep their status to 20. Margins: status
+    # kept by at least 15 points above chance (a model with no continuity keeps it only by
+    # chance) and r >= .4 (no less stable than the data: Fraley 2002's meta-analytic .39);
+    # places kept (rank r >= .8); change does happen (at least 5% cross) but the shares move
+    # slowly (at most 15 points over 29 years).
+    model = lesson_room("continuity").model
+    assert model.age_years == pytest.approx(30.0) and not model.running
+    m = continuity_measures(model)
+    assert m["same_status"] >= m["chance"] + 0.15, m
+    assert m["r"] >= 0.4, m
+    assert m["place_r"] >= 0.8, m
+    assert m["changed_category"] >= 0.05, m
+    assert abs(m["secure_30"] - m["secure_1"]) <= 0.15, m
+
+
+@cache
+def continuity_run(seed: int | None = None) -> dict[str, dict[str, float]]:
+    """Lesson 3 to 30 with the lesson's settings (and the seed), compared with the high-risk mix
+    (same seed: the first population is the lesson's run itself), and once more with
+    revisionist continuity."""
+    room = lesson_room("continuity", seed=seed, compare="high_risk")
+    prototype, high_risk = (continuity_measures(p.model) for p in room.populations)
+    revisionist = continuity_measures(
+        lesson_room("continuity", seed=seed, continuity="revisionist").model
+    )
+    return {"prototype": prototype, "high_risk": high_risk, "revisionist": revisionist}
+
+
+def over_seeds(kind: str) -> pd.DataFrame:
+    return pd.DataFrame([continuity_run(seed)[kind] for seed in SEEDS], index=SEEDS)
+
+
+def test_continuity_lesson_over_other_seeds():
+    # Measured over SEEDS (prototype): status kept 74-85% (mean 81%, chance about 55%),
+    # r .51-.68 (mean .60), rank r of places .93-.95; 3-16% cross the secure line. Every seed
+    # must show continuity above chance; the mean r must stay above Fraley's .39 (science.md,
+    # section 1: the data favour the prototype account).
+    prototype = over_seeds("prototype")
+    assert (prototype["same_status"] > prototype["chance"] + 0.1).all(), prototype
+    assert (prototype["place_r"] >= 0.8).all(), prototype
+    assert prototype["r"].mean() >= 0.4, prototype
+
+
+def test_continuity_lesson_revisionist_lowers_stability():
+    # things_to_try: "Set continuity to 'revisionist' and Reset: with no pull back towards the
+    # infant model, people drift further from where they started." Measured on the lesson's
+    # seed: distance moved in the plane from 1 to 30, 0.27 ECR points (prototype) against 0.64
+    # (revisionist); r of security .68 against .41. Over SEEDS: 0.26 against 0.64 (at least
+    # twice as far in every seed); r .60 against .33 on average (over seeds 1-11, in one seed
+    # the revisionist r was the higher: one run's r is noisy, so r is compared on the mean).
+    # Fraley 2002: the prototype account predicts the higher stability. Margins: 1.5 times as
+    # far in each seed; mean r lower by at least .1 (under half the measured gap).
+    own = continuity_run()
+    assert own["revisionist"]["moved"] > 1.5 * own["prototype"]["moved"], own
+    assert own["revisionist"]["r"] < own["prototype"]["r"], own
+    prototype, revisionist = over_seeds("prototype"), over_seeds("revisionist")
+    assert (revisionist["moved"] > 1.5 * prototype["moved"]).all(), (prototype, revisionist)
+    assert prototype["r"].mean() - revisionist["r"].mean() >= 0.1, (prototype, revisionist)
+
+
+def test_continuity_lesson_high_risk_comparison():
+    # things_to_try: "Compare with the 'high_risk' mix". Life events after the first year have
+    # the same rates in both (they are separate settings: 0.98 against 0.99 per person over
+    # SEEDS), so the difference is where people start. Measured on the lesson's seed: secure at
+    # 1, 17% against 68%; moved 0.43 against 0.27 ECR points (mostly towards security); 7%
+    # against 12% cross the secure line. Over SEEDS: moved further in every seed (0.39-0.51
+    # against 0.24-0.28); crossed 5.4% against 9.2% on average (not in every seed).
+    for seed in (None, *SEEDS):
+        run = continuity_run(seed)
+        normative, high_risk = run["prototype"], run["high_risk"]
+        assert high_risk["secure_1"] < normative["secure_1"] - 0.25, (seed, run)
+        assert high_risk["moved"] > normative["moved"], (seed, run)
+    own = continuity_run()
+    assert own["high_risk"]["changed_category"] < own["prototype"]["changed_category"], own
+    crossed = over_seeds("high_risk")["changed_category"].mean()
+    assert crossed < over_seeds("prototype")["changed_category"].mean(), crossed
