@@ -26,6 +26,7 @@ from simulation.demo import (
     plane_spec,
     shares_spec,
     ssp_report,
+    ssp_summary,
     stage_label,
 )
 from simulation.lessons import DEFAULT_LESSON, LESSONS
@@ -193,6 +194,9 @@ def SspView(room: Classroom, tick: int) -> None:
     text = solara.use_memo(
         lambda: ssp_report(room.model, person), [room, person, done, done or tick]
     )
+    summary = solara.use_memo(lambda: ssp_summary(room.populations), [room, done])
+    if summary:
+        Prose(summary)
     solara.SliderInt(
         label=f"Infant: {person}",
         value=person,
@@ -373,7 +377,7 @@ def Page() -> None:
             )
         with solara.Card("People in the anxiety-avoidance plane"):
             PlaneView(classroom, tick.value)
-        with solara.Row(style={"flex-wrap": "wrap"}):
+        with solara.Columns([1, 1]):
             with solara.Card("Category shares over time"):
                 SharesView(classroom, tick.value)
             with solara.Card("One infant's Strange Situation"):

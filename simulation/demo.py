@@ -400,7 +400,7 @@ def shares_spec(populations: list[Population]) -> dict[str, Any]:
     return {
         "$schema": VEGA_LITE,
         "title": "working-model categories over the life course",
-        "width": 380,
+        "width": 290,
         "height": 220,
         "data": {"values": rows, "name": "shares"},
         "transform": [{"fold": list(CATEGORIES), "as": ["category", "share"]}],
@@ -598,6 +598,18 @@ def to_image(spec: dict[str, Any], fmt: str, scale: float = 2.0) -> bytes:
 
 
 # ---------------------------------------------------------------------- one infant's SSP
+def ssp_summary(populations: list[Population]) -> str:
+    """Each population's Strange Situation classes at 12 months, in one line each."""
+    lines = []
+    for p in populations:
+        shares = run_shares(p.model)
+        if not shares:
+            return ""
+        classes = ", ".join(f"{c} {SSP_NAMES[c]} {shares[c]:.0%}" for c in SSP_CLASSES)
+        lines.append(f"- **{p.label}**: {classes}")
+    return "Strange Situation at 12 months:\n\n" + "\n".join(lines)
+
+
 def ssp_report(model: AttachmentModel, index: int) -> str:
     """One infant's Strange Situation as a short Markdown report (or when it will happen)."""
     person = model.people[index]

@@ -403,6 +403,7 @@ def test_play_stops_at_the_end_of_the_run(page: Demo) -> None:
 # -------------------------------------------------------------------- Jump and the views
 def test_jump_to_12_months_runs_the_strange_situation(page: Demo) -> None:
     assert "365 days to go" in page.ssp_report()
+    assert not [t for t in page.prose() if t.startswith("Strange Situation at 12 months")]
     assert page.control(v.Select, "Jump to").v_model == "12 months: Strange Situation"
     page.click("Jump")
     assert page.clock == 365
@@ -414,6 +415,12 @@ def test_jump_to_12_months_runs_the_strange_situation(page: Demo) -> None:
     assert report.startswith("Infant 0 ")
     assert "days to go" not in report
     assert page.button("Jump").disabled  # lesson 1 ends at 12 months
+    # both populations' classes, as the model counts them
+    (summary,) = [t for t in page.prose() if t.startswith("Strange Situation at 12 months")]
+    for population in page.room.populations:
+        classes = population.model.ssp.attachment_class
+        share = f"B secure {np.mean(classes == 'B'):.0%}"
+        assert f"{population.label} : " in summary and share in summary  # tags became spaces
 
 
 def test_ssp_infant_slider_picks_the_infant(page: Demo) -> None:

@@ -213,8 +213,9 @@ class Demo:
         return self.page.locator(".v-card").filter(has=heading)
 
     def field(self, label: str) -> Any:
-        """The Vuetify input (select, slider, text field) whose label is exactly ``label``."""
-        exact = self.page.locator("label", has_text=re.compile(rf"^{re.escape(label)}$"))
+        """The Vuetify input (select, slider, text field) labelled ``label`` (a slider's label
+        also shows its value: "Dyads: 100")."""
+        exact = self.page.locator("label", has_text=re.compile(rf"^{re.escape(label)}(: .*)?$"))
         return self.page.locator(".v-input").filter(has=exact)
 
     def slider(self, label: str) -> Any:
