@@ -47,8 +47,18 @@ ENSEMBLE_RUNS = 20  # a modest default: about 10 s for a whole life course on on
 NO_COMPARE = "no comparison"
 
 
+@solara.component
 def VegaView(spec: dict[str, Any]) -> Any:
-    return solara.widgets.VegaLite.element(spec=spec, listen_to_click=False)
+    """A chart drawn by Vega in the browser. The spec (with its data) is set on the widget
+    directly, not passed as a prop: the renderer would otherwise walk every data value on each
+    render of the page, which cost most of a Step's time."""
+    element = solara.widgets.VegaLite.element(listen_to_click=False)
+
+    def show() -> None:
+        solara.get_widget(element).spec = spec
+
+    solara.use_effect(show, [spec])
+    return element
 
 
 def Prose(text: str) -> Any:

@@ -376,7 +376,7 @@ def plane_spec(
     }
 
 
-def _thinned(ages: np.ndarray, limit: int = 400) -> np.ndarray:
+def _thinned(ages: np.ndarray, limit: int = 200) -> np.ndarray:
     """Indices of at most ``limit`` steps spread over the run (the daily first year is dense)."""
     if len(ages) <= limit:
         return np.arange(len(ages))
