@@ -9,6 +9,7 @@ only when the step it shows has changed.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any, cast
 
 import markdown
@@ -95,13 +96,9 @@ def Controls(
         draft.set(draft.value.with_param("caregivers", "spectrum").with_param("spectrum", value))
 
     def set_compare(value: str) -> None:
-        from dataclasses import replace
-
         draft.set(replace(draft.value, compare=None if value == NO_COMPARE else value))
 
     def set_seed(value: int | None) -> None:
-        from dataclasses import replace
-
         if value is None or value < 0:
             set_seed_problem(f"seed = {value}: allowed an integer of 0 or more")
             return

@@ -39,6 +39,8 @@ def cli(*args: str) -> subprocess.CompletedProcess:
             "experiment script 'nowhere/script.py' does not exist",
         ),
         (["experiment", "caregiving", "--runs", "0"], "argument --runs: '0'"),
+        (["demo", "--port", "99999"], "argument --port: port = '99999': allowed an integer from"),
+        (["demo", "--port", "web"], "argument --port: port = 'web': allowed an integer from"),
     ],
 )
 def test_bad_input_gets_a_one_line_error_and_exit_code_2(args, fragment):
@@ -134,3 +136,37 @@ def test_run_with_a_one_year_horizon_stops_at_the_strange_situation(capsys):
     assert main(["run", "--dyads", "20", "--quiet", "--set", "horizon_years=1"]) == 0
     out = capsys.readouterr().out
     assert "B secure" in out and "Adult category" not in out
+
+
+def test_demo_on_a_busy_port_says_so_and_starts_nothing():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = cli("demo", "--port", str(port))
+    assert done.returncode == 2
+    assert f"demo --host 127.0.0.1 --port {port}: cannot listen there" in done.stderr
+    assert "choose another --port" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_offline_chart_assets_gives_each_library_its_major_version_name(tmp_path, monkeypatch):
+    from solara.server import settings
+
+    from simulation.cli import CHART_LIBRARIES, offline_chart_assets
+
+    for name in ("vega@5.21.0", "vega-lite@5.2.0", "vega-embed@6.20.2", "@widgetti"):
+        (tmp_path / name / "build").mkdir(parents=True)
+        (tmp_path / name / "build" / "lib.min.js").write_text(name)
+    monkeypatch.setattr(settings.assets, "proxy_cache_dir", tmp_path)
+    assert offline_chart_assets() == []
+    for alias, full in (("vega@5", "vega@5.21.0"), ("vega-lite@5", "vega-lite@5.2.0")):
+        assert (tmp_path / alias / "build" / "lib.min.js").read_text() == full
+    assert (tmp_path / "vega-embed@6").exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("@")) == ["@widgetti"]
+    assert offline_chart_assets() == []  # a second start changes nothing
+    # a library that is not installed at all is reported (the charts would need internet)
+    monkeypatch.setattr(settings.assets, "proxy_cache_dir", tmp_path / "empty")
+    (tmp_path / "empty").mkdir()
+    assert offline_chart_assets() == list(CHART_LIBRARIES)
