@@ -30,7 +30,7 @@ from simulation.demo import (
     ssp_summary,
     stage_label,
 )
-from simulation.lessons import DEFAULT_LESSON, LESSONS
+from simulation.lessons import DEFAULT_LESSON, LESSONS, Lesson
 from simulation.life_course import ADOLESCENCE_AGE, ADULT_AGE
 from simulation.parameters import PARAMETERS
 
@@ -67,6 +67,15 @@ def Prose(text: str) -> Any:
     offline, every page would wait on a request that cannot succeed.)"""
     html = markdown.markdown(text, extensions=["tables"])
     return solara.HTML(tag="div", unsafe_innerHTML=html, classes=["prose"])
+
+
+def lesson_text(lesson: Lesson) -> str:
+    """The lesson card: what the text says, what to see, what to try next."""
+    tries = "\n".join(f"- {t}" for t in lesson.things_to_try)
+    return (
+        f"**{lesson.title}** (from the text: *{lesson.seed_section}*; jump to age "
+        f"{lesson.jump_to:g}). What to see: {lesson.notice}\n\nThings to try:\n\n{tries}"
+    )
 
 
 @solara.component
@@ -378,10 +387,7 @@ def Page() -> None:
     with solara.Column():
         with solara.Card():
             Clock(classroom, tick.value)
-            Prose(
-                f"**{the_lesson.title}** (jump to age {the_lesson.jump_to:g}). "
-                f"What to see: {the_lesson.notice}"
-            )
+            Prose(lesson_text(the_lesson))
         with solara.Card("People in the anxiety-avoidance plane"):
             PlaneView(classroom, tick.value)
         with solara.Columns([1, 1]):

@@ -458,7 +458,9 @@ def test_lesson_select_moves_the_controls_and_rebuilds(page: Demo) -> None:
     assert page.control(v.Select, "Jump to").v_model == "age 25"
     assert not page.warned()
     assert len(page.planes()) == 1
-    assert any(t.startswith(LESSON_2.title) for t in page.prose())
+    (card,) = [t for t in page.prose() if t.startswith(LESSON_2.title)]
+    assert LESSON_2.seed_section in card and "Things to try" in card
+    assert all(" ".join(t.split())[:40] in card for t in LESSON_2.things_to_try)
     assert f"Couples form from age {ADULT_AGE}. Jump to adulthood to see them." in page.texts()
     # and back: lesson 1's comparison returns
     page.choose("Lesson", LESSON_1.title)
