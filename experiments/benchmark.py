@@ -101,15 +101,6 @@ def demo_rows(repeats: int) -> list[tuple[str, str, str, bool | None]]:
     return rows + browser_rows(repeats)
 
 
-CHROMIUM_ARGS = [  # headless, and nothing of Chromium's own reaches the network
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # the three charts of lesson 1 (two planes, the shares) drawn anew since they were marked
 MARK = "() => document.querySelectorAll('.vega-embed canvas').forEach(c => (c.__old = 1))"
 REDRAWN = "() => [...document.querySelectorAll('.vega-embed canvas')].filter(c => !c.__old)"
@@ -119,17 +110,18 @@ REDRAWN_ALL = REDRAWN + ".length >= 3"
 def browser_rows(repeats: int) -> list[tuple[str, str, str, bool | None]]:
     """What the class sees: `attachment-sim demo` in headless Chromium (when installed)."""
     import os
-    import shutil
     import signal
     import socket
     from urllib.request import urlopen
 
-    chromium = os.environ.get("DEMO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    from simulation.browser import CHROMIUM_ARGS, find_chromium
+
+    chromium = find_chromium()
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         sync_playwright = None
-    if sync_playwright is None or not os.path.exists(chromium):
+    if sync_playwright is None or chromium is None:
         return [("demo in Chromium", "no Chromium", "", None)]
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

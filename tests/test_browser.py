@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -27,6 +26,8 @@ from urllib.parse import urlparse
 from urllib.request import urlopen
 
 import pytest
+
+from simulation.browser import CHROMIUM_ARGS, find_chromium
 
 try:
     from playwright.sync_api import expect, sync_playwright
@@ -47,16 +48,6 @@ PLAYWRIGHT_HINT = (
     "playwright is not installed: install the dev extras with `pip install -e '.[dev]'`"
     " (never `playwright install`: the tests use the system's Chromium) to run the browser tests"
 )
-# Debian's Chromium, headless, with nothing of its own that reaches the network
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1400, "height": 2600}  # tall: the whole page in one screenshot
 SERVER_START_TIMEOUT = 60.0
 CLOCK = re.compile(r"^Time: \d+\.0")
@@ -76,16 +67,6 @@ PAINTED = """() => { window.__painted = (c) => {
 
 
 # ---------------------------------------------------------------------- browser or skip
-def find_chromium() -> str | None:
-    """DEMO_CHROMIUM if set (a missing path means none), else /usr/bin/chromium or PATH's."""
-    named = os.environ.get("DEMO_CHROMIUM")
-    candidates = [named] if named else ["/usr/bin/chromium", shutil.which("chromium")]
-    for candidate in candidates:
-        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
 def unavailable(reason: str) -> None:
     """Skip, or fail where the browser tests are required (CI sets DEMO_BROWSER_TESTS)."""
     if os.environ.get("DEMO_BROWSER_TESTS", "").lower() == "required":
