@@ -1,9 +1,9 @@
 """The classroom demo's state and pictures, without any user interface.
 
 ``Classroom`` holds the population (and, to compare, a second one with the same seed), steps
-them together and exports what a class takes away. The figure functions take a model and return
-a matplotlib ``Figure``; the Solara app (``simulation.app``) only lays them out. Keeping them
-here lets tests and the benchmark use them without a browser.
+them together and exports what a class takes away. The view functions take a model and return
+a Vega-Lite specification (a dict); the Solara app (``simulation.app``) only lays them out.
+Keeping them here lets tests and the benchmark use them without a browser.
 """
 
 from __future__ import annotations
@@ -50,9 +50,6 @@ CATEGORY_COLOURS = {
 SSP_CLASSES = ("A", "B", "C", "D")
 SSP_NAMES = {"A": "avoidant", "B": "secure", "C": "resistant", "D": "disorganised"}
 
-# The settings the demo's controls change; everything else keeps the table's default unless a
-# lesson sets it.
-CONTROLLED = ("caregivers", "spectrum", "n_dyads", "continuity")
 DEMO_DYADS = (10, 400)  # the demo's slider range (the table allows more; a class needs speed)
 
 
@@ -154,18 +151,20 @@ class Classroom:
         """Steps taken (Mesa's model time)."""
         return int(self.model.time)
 
+    def _step_all(self) -> None:
+        for population in self.populations:
+            population.step()
+
     def step(self, steps: int = 1) -> None:
         with self.lock:
             for _ in range(steps):
-                for population in self.populations:
-                    population.step()
+                self._step_all()
 
     def jump_to(self, age: float) -> None:
         """Step until the cohort is at least ``age`` years old (or the run has ended)."""
         with self.lock:
             while self.model.running and self.model.age_years < age - 1e-9:
-                for population in self.populations:
-                    population.step()
+                self._step_all()
 
     def commands(self) -> list[str]:
         return [p.settings.command() for p in self.populations]
