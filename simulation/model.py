@@ -20,6 +20,21 @@ from simulation.caregiving import (
     neglect_transition,
     respond_to_bids,
 )
+from simulation.interventions import (
+    COUPLE_INTERVENTIONS,
+    ECR_ERROR_SD,
+    INFANCY_INTERVENTIONS,
+    SECURE_PARTNER_AVAILABILITY,
+    SECURE_PARTNER_REJECTION,
+    THERAPIST_AVAILABILITY,
+    THERAPY_BIDS_PER_WEEK,
+    Skills,
+    assign_by_couple,
+    behaviour,
+    eligible,
+    sensitive_care,
+    therapy_plasticity,
+)
 from simulation.life_course import (
     ADOLESCENCE,
     ADOLESCENCE_AGE,
@@ -37,6 +52,7 @@ from simulation.life_course import (
     SEPARATED_AVAILABILITY,
     SEPARATION_MONTHS,
     STABLE_CAREGIVER,
+    WEEKS_PER_STEP,
     WEEKS_PER_YEAR,
     adult_category,
     caregiver_bids_per_month,
@@ -47,7 +63,7 @@ from simulation.life_course import (
     monthly_events,
     plasticity,
 )
-from simulation.parameters import validate
+from simulation.parameters import intervention_start_week, intervention_steps, validate
 from simulation.partners import (
     CLOSENESS_RATE,
     SATISFACTION_RATE,
@@ -60,6 +76,7 @@ from simulation.partners import (
     read_responses,
 )
 from simulation.strange_situation import StrangeSituationResult, strange_situation
+from simulation.transmission import parental_care
 from simulation.working_model import (
     Experience,
     WorkingModel,
@@ -90,12 +107,6 @@ NEW_COUPLE_CLOSENESS = 0.5
 # A pairing observed for this long counts in the 3-year breakup rate.
 BREAKUP_WINDOW_WEEKS = 3 * WEEKS_PER_YEAR
 
-# Adult steps are 13 weeks (a quarter of a year) long, each week of partner interaction drawn
-# separately: the whole life course must run in under 0.6 s (targets.md). Adult plasticity is low
-# (a working model moves by about 0.5% in a typical quarter, 1.5% at most), so holding
-# dispositions at their start-of-step values for 13 weeks changes little; closeness too is
-# updated week by week but read at the start of the step.
-WEEKS_PER_STEP = 13
 LOGGED_BEHAVIOUR = (
     "need",
     "bid",
@@ -130,9 +141,17 @@ class AttachmentModel(Model):
 
     Parameters are those of ``simulation.parameters.PARAMETERS`` (keywords), plus ``rng``.
     ``trace_couples`` keeps every couple's week-by-week story in ``couple_log``.
+    ``caregiver_traits`` gives every infant's caregiver (the parents of a next generation)
+    instead of drawing them from the ``caregivers`` mix.
     """
 
-    def __init__(self, rng: Any = None, trace_couples: bool = False, **params: Any) -> None:
+    def __init__(
+        self,
+        rng: Any = None,
+        trace_couples: bool = False,
+        caregiver_traits: CaregiverTraits | None = None,
+        **params: Any,
+    ) -> None:
         super().__init__(rng=rng)
         self.params = p = validate(params)
         n = p["n_dyads"]
@@ -148,7 +167,15 @@ class AttachmentModel(Model):
         self.soothability = self.rng.beta(6.0, 2.0, n)
         self._strain = self.reactivity ** -p["infant_effect"]
 
-        traits = self.draw_caregivers(n)
+        # Interventions and parenthood draw from streams of their own, so a run that has them is
+        # otherwise the same run as one without (same people, same care, same draws).
+        self.trial_rng, self.family_rng = self.rng.spawn(2)
+        if caregiver_traits is None:
+            traits = self.draw_caregivers(n)
+        else:
+            if len(caregiver_traits) != n:
+                raise ValueError(f"caregiver_traits has {len(caregiver_traits)} rows, n_dyads {n}")
+            traits = CaregiverTraits(**{k: getattr(caregiver_traits, k).copy() for k in DIMENSIONS})
         self.caregiver_traits: CaregiverTraits = traits
         self.first_caregiver_traits = CaregiverTraits(
             **{k: getattr(traits, k).copy() for k in DIMENSIONS}
@@ -213,6 +240,29 @@ class AttachmentModel(Model):
         self.couple_records: list[dict[str, Any]] = []
         self.couple_log: list[dict[str, Any]] = []
 
+        # interventions (see simulation.interventions): arms, skills, measures before and after
+        self.intervention = p["intervention"]
+        self.trial_arm = np.full(n, -1)  # 1 treated, 0 control, -1 not in the trial
+        self.recipients = np.zeros(n, dtype=bool)  # everyone who takes part (incl. partners)
+        self.skills: Skills | None = None
+        self.trial_measures: dict[str, np.ndarray] = {}
+        if self.intervention in INFANCY_INTERVENTIONS:
+            self.trial_day = round(p["intervention_age"] * self.days)
+        elif self.intervention != "none":
+            self.skills = Skills.none(n)
+            self.trial_start = intervention_start_week(p)
+            self.trial_end = self.trial_start + WEEKS_PER_STEP * intervention_steps(p)
+            self.trial_followup = self.trial_end + WEEKS_PER_YEAR
+        self._behaviour: Dispositions | None = None
+        # parenthood: each person's age at their child's birth, and their state then
+        self.parent_age = (
+            self.family_rng.uniform(p["parent_age_min"], p["parent_age_max"], n)
+            if p["generations"] > 1
+            else None
+        )
+        self.at_birth: dict[str, np.ndarray] = {}
+        self._born = np.zeros(n, dtype=bool)
+
         self.caregivers = [Caregiver(self, i, str(styles[i])) for i in range(n)]
         self.people = [Person(self, i, self.caregivers[i]) for i in range(n)]
 
@@ -234,7 +284,19 @@ class AttachmentModel(Model):
         """What everyone's working model implies now (computed once per change of the models)."""
         if self._dispositions is None:
             self._dispositions = dispositions(self.working_model)
+            self._behaviour = None
         return self._dispositions
+
+    @property
+    def behaviour(self) -> Dispositions:
+        """What people do and perceive: their dispositions, changed by any skills learned in an
+        intervention (the measures stay those of the working model)."""
+        d = self.dispositions
+        if self.skills is None:
+            return d
+        if self._behaviour is None:
+            self._behaviour = behaviour(d, self.skills)
+        return self._behaviour
 
     # ------------------------------------------------------------------ the clock
     @property
@@ -291,6 +353,8 @@ class AttachmentModel(Model):
         day = int(self.time) - 1
         p, rng = self.params, self.rng
         self._handle_losses(day)
+        if self.intervention in INFANCY_INTERVENTIONS and day == self.trial_day:
+            self._start_caregiver_programme()
         absent = self.figure_absent_until > day
         self.in_neglect = neglect_transition(
             self.in_neglect, self.caregiver_traits.neglect, p["neglect_spell_days"], rng
@@ -359,7 +423,7 @@ class AttachmentModel(Model):
         availability = np.minimum(1.0, availability * self._strain)
         present = ~(absent | neglected)
 
-        intensity = self.dispositions.intensity
+        intensity = self.behaviour.intensity
         # bids to the caregiver (first n) and to other people (last n), answered in one call
         expected = np.concatenate(
             [
@@ -382,7 +446,7 @@ class AttachmentModel(Model):
 
         comforted = both(care.comforted)
         believed, missed, abandoned = read_responses(
-            comforted, both(care.missed), self.dispositions, rng
+            comforted, both(care.missed), self.behaviour, rng
         )
         experience = Experience(
             bids=both(bids),
@@ -403,12 +467,15 @@ class AttachmentModel(Model):
         if self.months % MONTHS_PER_YEAR == 0:
             self._birthday()
 
-    def _learn(self, experience: Experience, age: float) -> None:
-        """The one learning update, with plasticity for this age and the continuity setting."""
+    def _learn(self, experience: Experience, age: float, gain: np.ndarray | None = None) -> None:
+        """The one learning update, with plasticity for this age and the continuity setting
+        (times ``gain`` per person where something, such as therapy, raises it)."""
         p = self.params
         rate = p["learning_rate"] * plasticity(
             age, p["plasticity_floor"], p["plasticity_halflife_years"]
         )
+        if gain is not None:
+            rate = rate * gain
         pull = p["prototype_weight"] if p["continuity"] == "prototype" else 0.0
         update_working_model(self.working_model, experience, rate, self.prototype, pull)
         self._dispositions = None
@@ -489,10 +556,16 @@ class AttachmentModel(Model):
         learns from the 13 weeks in one update."""
         p, rng, n = self.params, self.rng, self.n_dyads
         age = self.age_years
-        d = self.dispositions
+        if self.skills is not None and self.weeks == self.trial_start:
+            self._start_adult_trial()
+        in_programme = self.skills is not None and self.trial_start <= self.weeks < self.trial_end
+        d = self.behaviour
         weeks = WEEKS_PER_STEP
         meeting = 1.0 - np.exp(-p["meeting_rate"] * weeks / WEEKS_PER_YEAR)
-        a, b = match(np.flatnonzero(self.partner < 0), d, meeting, p["matching"], rng)
+        singles = self.partner < 0
+        if in_programme and self.intervention == "secure_partner" and p["intervention_dose"] > 0:
+            singles &= ~self.recipients  # in the corrective relationship, not looking
+        a, b = match(np.flatnonzero(singles), d, meeting, p["matching"], rng)
         if len(a):
             self._form_couples(a, b)
 
@@ -511,8 +584,15 @@ class AttachmentModel(Model):
         if len(self.couples):
             m = len(self.couples)
             actors = np.concatenate([self.couples.a, self.couples.b])
+            skills = self.skills
             week = couple_week(
-                d.take(actors), self.closeness[actors], p["need_rate"], rng, weeks=weeks
+                d.take(actors),
+                self.closeness[actors],
+                p["need_rate"],
+                rng,
+                directness=0.0 if skills is None else skills.directness[actors],
+                limits=0.0 if skills is None else skills.limits[actors],
+                weeks=weeks,
             )
             together = self._couple_weeks_done(actors, week, rng)  # (weeks, 2m): before breakup
             pushed_me = week.pushed_away[:, np.r_[m : 2 * m, 0:m]]
@@ -532,6 +612,9 @@ class AttachmentModel(Model):
             # everyone is in at most one couple, so each index appears once in actors
             counts[:, actors] += (partner_counts * together).sum(axis=1) * weight
 
+        gain = None
+        if in_programme:
+            gain = self._programme_experience(counts, d)
         experience = Experience(
             bids=counts[0],
             soothed=counts[2],
@@ -542,10 +625,158 @@ class AttachmentModel(Model):
             overwhelmed=self._no_one,
             abandoned=counts[5],
         )
-        self._learn(experience, age)
+        self._learn(experience, age, gain)
         self.weeks += weeks
+        if self.skills is not None and self.weeks == self.trial_followup:
+            self.trial_measures.update(self._trial_snapshot("followup"))
+        if self.parent_age is not None:
+            self._births()
         if self.weeks % WEEKS_PER_YEAR == 0:
             self._birthday()
+
+    # ------------------------------------------------------------------ interventions
+    def _start_adult_trial(self) -> None:
+        """Randomise the eligible (by couple), record the baseline, teach any skill."""
+        p = self.params
+        partnered = self.partner >= 0
+        ok = eligible(self.intervention, p["intervention_target"], self.categories(), partnered)
+        self.trial_arm = assign_by_couple(ok, self.partner, p["intervention_share"], self.trial_rng)
+        treated = self.trial_arm == 1
+        self.recipients = treated.copy()
+        if self.intervention in COUPLE_INTERVENTIONS:  # couple work: both partners take part
+            self.recipients[self.partner[treated]] = True
+        self.trial_measures = self._trial_snapshot("baseline")
+        self.skills.grant(
+            self.intervention, np.flatnonzero(self.recipients), p["intervention_dose"]
+        )
+        self._behaviour = None
+
+    def _trial_snapshot(self, when: str) -> dict[str, np.ndarray]:
+        """The trial's measures now: questionnaire scores (with the ECR's retest error), the
+        model's own scores, relationship satisfaction (NaN when single) and the category."""
+        d = self.dispositions
+        error = ECR_ERROR_SD * self.trial_rng.standard_normal((2, self.n_dyads))
+        anx, avo = ecr_scale(d.anxiety), ecr_scale(d.avoidance)
+        return {
+            f"{when}_anxiety_ecr": np.clip(anx + error[0], 1.0, 7.0),
+            f"{when}_avoidance_ecr": np.clip(avo + error[1], 1.0, 7.0),
+            f"{when}_true_anxiety_ecr": anx,
+            f"{when}_true_avoidance_ecr": avo,
+            f"{when}_satisfaction": self.satisfaction.copy(),
+            f"{when}_category": self.categories(),
+        }
+
+    def _programme_experience(self, counts: np.ndarray, d: Dispositions) -> np.ndarray | None:
+        """A quarter of therapy sessions or of a corrective relationship, added to ``counts``
+        (bids, comforted, believed, missed, rebuffed, abandoned); returns the plasticity gain."""
+        p, rng = self.params, self.trial_rng
+        dose, who = p["intervention_dose"], self.recipients
+        if self.intervention == "attachment_therapy":
+            per_week, availability, rejection = (
+                THERAPY_BIDS_PER_WEEK,
+                THERAPIST_AVAILABILITY,
+                0.0,
+            )
+        elif self.intervention == "secure_partner":
+            per_week, availability, rejection = (
+                p["need_rate"],
+                SECURE_PARTNER_AVAILABILITY,
+                SECURE_PARTNER_REJECTION,
+            )
+        else:
+            return None
+        bids = rng.poisson(dose * per_week * WEEKS_PER_STEP * who)
+        answer = respond_to_bids(
+            bids, d.intensity, availability, rejection, np.zeros(self.n_dyads), rng
+        )
+        believed, missed, abandoned = read_responses(answer.comforted, answer.missed, d, rng)
+        # as with a partner, an anxious person weighs the relationship's responses more
+        weight = 1.0 + d.hyper
+        extra = (
+            np.stack([bids, answer.comforted, believed, missed, answer.rebuffed, abandoned])
+            * weight
+        )
+        counts += extra
+        if self.intervention == "attachment_therapy":
+            return np.where(who, therapy_plasticity(dose), 1.0)
+        return None
+
+    def _start_caregiver_programme(self) -> None:
+        """Video feedback for a randomised share of the caregivers of infants."""
+        p = self.params
+        self.trial_arm = assign_by_couple(
+            np.ones(self.n_dyads, dtype=bool),
+            np.full(self.n_dyads, -1),
+            p["intervention_share"],
+            self.trial_rng,
+        )
+        self.recipients = self.trial_arm == 1
+        traits = self.caregiver_traits
+        traits.sensitivity[self.recipients] = sensitive_care(
+            traits.sensitivity[self.recipients], p["intervention_dose"]
+        )
+
+    def trial_table(self) -> dict[str, np.ndarray]:
+        """Each person's arm and, for adult interventions, the measures before and 1 year after."""
+        if self.intervention == "none":
+            return {}
+        arm = np.array(["", "control", "treated"], dtype=object)[self.trial_arm + 1]
+        return {"trial_arm": arm, **self.trial_measures}
+
+    # ------------------------------------------------------------------ parenthood
+    def _births(self) -> None:
+        """Record the state of everyone whose child is born at this step's end (their age at
+        the birth is reached): what the parent's care of the next generation will follow from."""
+        due = (self.parent_age <= self.age_years + 1e-9) & ~self._born
+        if not due.any():
+            return
+        d, category = self.behaviour, self.categories()
+        measures = self.dispositions
+        state = {
+            **{f"d_{k}": v for k, v in vars(d).items()},
+            "partnered": self.partner >= 0,
+            "satisfaction": self.satisfaction,
+            "anxiety_ecr": ecr_scale(measures.anxiety),
+            "avoidance_ecr": ecr_scale(measures.avoidance),
+            "category": category,
+            "age": np.full(self.n_dyads, self.age_years),
+        }
+        if not self.at_birth:
+            self.at_birth = {
+                k: np.empty(self.n_dyads, dtype=np.asarray(v).dtype) for k, v in state.items()
+            }
+            self.at_birth["category"] = np.empty(self.n_dyads, dtype=object)
+        for k, v in state.items():
+            self.at_birth[k][due] = np.asarray(v)[due]
+        self._born |= due
+
+    def next_generation(self) -> CaregiverTraits:
+        """The care each person gives their own child (row i: the child of person i)."""
+        if self.parent_age is None or not self._born.all():
+            raise RuntimeError("next_generation needs generations > 1 and a run past every birth")
+        b = self.at_birth
+        d = Dispositions(**{k[2:]: b[k] for k in b if k.startswith("d_")})
+        return parental_care(
+            d, b["partnered"], b["satisfaction"], self.params["transmission_noise"], self.family_rng
+        )
+
+    def parent_table(self) -> dict[str, np.ndarray]:
+        """Each parent at their child's birth (row i: the parent of child i in the next
+        generation)."""
+        if not self.at_birth:
+            return {}
+        b = self.at_birth
+        security = 1.0 - 0.5 * ((b["anxiety_ecr"] - 1.0) / 6.0 + (b["avoidance_ecr"] - 1.0) / 6.0)
+        return {
+            "parent_age": b["age"],
+            "parent_category": b["category"],
+            "parent_secure": (b["category"] == "secure").astype(int),
+            "parent_security": security,
+            "parent_anxiety_ecr": b["anxiety_ecr"],
+            "parent_avoidance_ecr": b["avoidance_ecr"],
+            "parent_partnered": b["partnered"].astype(int),
+            "parent_satisfaction": b["satisfaction"],
+        }
 
     def _form_couples(self, a: np.ndarray, b: np.ndarray) -> None:
         category = self.categories()
@@ -830,6 +1061,7 @@ class AttachmentModel(Model):
             table["ssp_class"] = self.ssp.attachment_class
             table["ssp_organised_class"] = self.ssp.organised_class
             table["secure"] = (self.ssp.attachment_class == "B").astype(int)
+        table.update(self.trial_table())
         if self.horizon > 1 and not self.running:
             now = self.snapshot(round(self.age_years))
             table["final_age"] = now["age"]

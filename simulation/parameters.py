@@ -5,10 +5,19 @@ Validation, the command line (``--set``), the demo's controls and the docs all r
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from simulation.caregiving import MIXES
+from simulation.interventions import (
+    COUPLE_INTERVENTIONS,
+    INFANCY_INTERVENTIONS,
+    INTERVENTIONS,
+    SINGLES_INTERVENTIONS,
+    TARGETS,
+)
+from simulation.life_course import ADULT_AGE, WEEKS_PER_STEP, WEEKS_PER_YEAR
 from simulation.partners import MATCHING_RULES
 
 
@@ -39,6 +48,8 @@ class Parameter:
 
     def check(self, value: Any) -> Any:
         """Return the value converted to the parameter's type, or raise ParameterError."""
+        if self.choices and str(value) in self.choices:  # a choice may be called "none"
+            return str(value)
         if value is None or (isinstance(value, str) and value.lower() in ("none", "")):
             if self.optional:
                 return None
@@ -342,6 +353,110 @@ PARAMETERS: dict[str, Parameter] = {
             7.0,
             group="measurement",
         ),
+        # --- interventions (ways towards security) ------------------------------------------
+        Parameter(
+            "intervention",
+            "none",
+            "a way towards security given to a randomised share of the target group (the rest of"
+            " the group are its controls): " + ", ".join(INTERVENTIONS),
+            kind=str,
+            choices=("none", *INTERVENTIONS),
+            group="interventions",
+        ),
+        Parameter(
+            "intervention_target",
+            "everyone",
+            "who may take part, by Bartholomew category when it starts ("
+            + ", ".join(COUPLE_INTERVENTIONS)
+            + ": couples only; "
+            + ", ".join(SINGLES_INTERVENTIONS)
+            + ": single people only; "
+            + ", ".join(INFANCY_INTERVENTIONS)
+            + ": everyone)",
+            kind=str,
+            choices=TARGETS,
+            group="interventions",
+        ),
+        Parameter(
+            "intervention_share",
+            0.5,
+            "chance that an eligible unit (a couple, or a single person) is treated; the other"
+            " eligible people are the controls",
+            "probability",
+            0.0,
+            1.0,
+            group="interventions",
+        ),
+        Parameter(
+            "intervention_age",
+            25.0,
+            "age when the intervention starts (from 18; caregiver_sensitivity: the infant's age,"
+            " at most 0.5 so it precedes the 9-month observation)",
+            "years",
+            0.0,
+            79.0,
+            group="interventions",
+        ),
+        Parameter(
+            "intervention_weeks",
+            26,
+            "how long it lasts (adult ones in whole 13-week steps, rounded up); effects are"
+            " measured 1 year after it ends",
+            "weeks",
+            1,
+            520,
+            int,
+            group="interventions",
+        ),
+        Parameter(
+            "intervention_dose",
+            1.0,
+            "strength of the intervention (0 = nothing at all, 1 = the full programme)",
+            "0-1",
+            0.0,
+            1.0,
+            group="interventions",
+        ),
+        # --- generations ---------------------------------------------------------------------
+        Parameter(
+            "generations",
+            1,
+            "generations simulated: each person becomes the caregiver of one child, whose care"
+            " follows from the parent's working model and circumstances at the birth",
+            "generations",
+            1,
+            10,
+            int,
+            group="generations",
+        ),
+        Parameter(
+            "parent_age_min",
+            25.0,
+            "youngest age at which a parent's child is born (ages are uniform between min and max)",
+            "years",
+            18.0,
+            60.0,
+            group="generations",
+        ),
+        Parameter(
+            "parent_age_max",
+            35.0,
+            "oldest age at which a parent's child is born",
+            "years",
+            18.0,
+            60.0,
+            group="generations",
+        ),
+        Parameter(
+            "transmission_noise",
+            0.5,
+            "spread of a parent's care around what their working model and relationship imply"
+            " (sd on the logit scale; stress, other children, all the model leaves out)",
+            "logit sd",
+            0.0,
+            3.0,
+            group="generations",
+        ),
         # --- measurement -----------------------------------------------------------------------
         Parameter(
             "observation_days",
@@ -404,7 +519,71 @@ def validate(values: dict[str, Any] | None = None, **overrides: Any) -> dict[str
     checked = dict(DEFAULTS)
     for name, value in given.items():
         checked[name] = PARAMETERS[name].check(value)
+    _check_together(checked)
     return checked
+
+
+def _too(name: str, value: Any, allowed: str) -> ParameterError:
+    return ParameterError(f"parameter '{name}' = {value!r} does not fit: allowed {allowed}")
+
+
+def _check_together(p: dict[str, Any]) -> None:
+    """Parameters that constrain each other (one-line errors naming the one to change)."""
+    if p["parent_age_min"] > p["parent_age_max"]:
+        raise _too(
+            "parent_age_min",
+            p["parent_age_min"],
+            f"at most parent_age_max ({p['parent_age_max']:g})",
+        )
+    if p["generations"] > 1 and p["horizon_years"] < p["parent_age_max"]:
+        raise _too(
+            "horizon_years",
+            p["horizon_years"],
+            f"at least parent_age_max ({p['parent_age_max']:g}) when generations > 1, so every"
+            " parent lives to their child's birth",
+        )
+    intervention = p["intervention"]
+    if intervention == "none":
+        return
+    age = p["intervention_age"]
+    if intervention in INFANCY_INTERVENTIONS:
+        if age > 0.5:
+            raise _too("intervention_age", age, f"at most 0.5 (infant age) for {intervention}")
+        if p["intervention_target"] != "everyone":
+            raise _too(
+                "intervention_target",
+                p["intervention_target"],
+                f"everyone for {intervention} (it is given to caregivers of infants)",
+            )
+        return
+    if age < 18.0:
+        raise _too("intervention_age", age, f"18 or more for {intervention} (an adult one)")
+    end = intervention_end_age(p)
+    if p["horizon_years"] < end + 1.0:
+        raise _too(
+            "horizon_years",
+            p["horizon_years"],
+            f"at least {math.ceil(end + 1.0)} for this intervention (it ends at age {end:.2f}"
+            " and is measured 1 year later)",
+        )
+
+
+def intervention_start_week(p: dict[str, Any]) -> int:
+    """Week since the 18th birthday when an adult intervention starts: the first 13-week step
+    that begins at or after ``intervention_age``."""
+    weeks = (p["intervention_age"] - ADULT_AGE) * WEEKS_PER_YEAR
+    return WEEKS_PER_STEP * math.ceil(round(weeks / WEEKS_PER_STEP, 9))
+
+
+def intervention_steps(p: dict[str, Any]) -> int:
+    """Adult 13-week steps an intervention lasts (its weeks rounded up)."""
+    return math.ceil(p["intervention_weeks"] / WEEKS_PER_STEP)
+
+
+def intervention_end_age(p: dict[str, Any]) -> float:
+    """Age when an adult intervention ends."""
+    weeks = intervention_start_week(p) + WEEKS_PER_STEP * intervention_steps(p)
+    return ADULT_AGE + weeks / WEEKS_PER_YEAR
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:

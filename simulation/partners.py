@@ -66,15 +66,21 @@ def dispositions(wm: WorkingModel) -> Dispositions:
     )
 
 
-def withdrawal_chance(partner: Dispositions, closeness: np.ndarray, intensity: np.ndarray):
+def withdrawal_chance(
+    partner: Dispositions,
+    closeness: np.ndarray,
+    intensity: np.ndarray,
+    limits: np.ndarray | float = 0.0,
+):
     """Chance that a partner withdraws from a noticed bid instead of answering it.
 
     A deactivating partner reads the overture as intrusive, more so the more insistent it is; a
-    partner in approach-avoidance conflict flees closeness that is already high.
+    partner in approach-avoidance conflict flees closeness that is already high. A partner who
+    has agreed limits (boundaries) holds back from the withdrawal that share of the time.
     """
     intrusive = partner.deact * np.minimum(1.0, 0.4 + 0.4 * intensity)
     flight = 0.5 * partner.conflict * closeness
-    return 1.0 - (1.0 - intrusive) * (1.0 - flight)
+    return (1.0 - (1.0 - intrusive) * (1.0 - flight)) * (1.0 - limits)
 
 
 @dataclass
@@ -104,12 +110,15 @@ def couple_week(
     need_rate: float,
     rng: np.random.Generator,
     directness: np.ndarray | float = 0.0,
+    limits: np.ndarray | float = 0.0,
     weeks: int = 1,
 ) -> CoupleWeek:
     """``weeks`` weeks of every couple. ``d`` and ``closeness`` are over directed pairs.
 
-    ``directness`` (0-1) raises the share of direct bids beyond what the working model gives
-    (communication skills; used by interventions).
+    Skills from interventions, per directed pair (0 = none): ``directness`` (0-1) turns that
+    share of indirect bids into direct ones (communication skills); ``limits`` (0-1) holds back
+    that share of the reactions that overwhelm or neglect a partner: the actor's escalation and
+    pushing away, and the actor's withdrawal from the partner's bids (boundaries).
     """
     m = len(closeness) // 2
     swap = np.r_[m : 2 * m, 0:m]
@@ -136,7 +145,8 @@ def couple_week(
     base = np.where(direct, NOTICE_DIRECT, NOTICE_INDIRECT) * (1.0 - 0.5 * p.deact)
     noticed = bid & (u[3] < 1.0 - (1.0 - base) ** intensity)
     p_closeness = partner(closeness)
-    withdrew1 = noticed & (u[4] < withdrawal_chance(p, p_closeness, intensity))
+    p_limits = partner(np.broadcast_to(limits, (2 * m,)))
+    withdrew1 = noticed & (u[4] < withdrawal_chance(p, p_closeness, intensity, p_limits))
     # A hyperactivated partner with a need of their own is absorbed in it.
     absorbed = noticed & partner(need) & (u[5] < 0.5 * p.hyper)
     comforted1 = noticed & ~withdrew1 & ~absorbed
@@ -146,9 +156,9 @@ def couple_week(
     rejection1 = missed1 & (u[6] < d.anxiety)
     unmet = withdrew1 | rejection1
     # Protest: an unmet bid is repeated more insistently by a hyperactivated person.
-    escalated = unmet & (u[7] < d.hyper)
+    escalated = unmet & (u[7] < d.hyper * (1.0 - limits))
     loud = intensity * ESCALATION_GAIN
-    withdrew2 = escalated & (u[8] < withdrawal_chance(p, p_closeness, loud))
+    withdrew2 = escalated & (u[8] < withdrawal_chance(p, p_closeness, loud, p_limits))
     # an escalated bid is direct and loud, but an avoidant partner's attention is still elsewhere
     # and an absorbed partner is still absorbed
     base2 = NOTICE_DIRECT * (1.0 - 0.5 * p.deact)
@@ -157,7 +167,7 @@ def couple_week(
     demand_withdraw = bid & withdrew1 & escalated
 
     # Fleeing closeness: pushing the partner away when close, without a bid from them.
-    pushed = u[10] < 0.3 * d.conflict * closeness
+    pushed = u[10] < 0.3 * d.conflict * closeness * (1.0 - limits)
 
     comforted = comforted1.astype(int) + comforted2
     # Comfort is believed in proportion to how worthy of it one feels.

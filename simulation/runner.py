@@ -28,6 +28,7 @@ from simulation.model import AttachmentModel
 from simulation.parameters import ParameterError, validate
 
 RETEST_STREAM = 1  # spawn key of the independent random stream for the Strange Situation re-test
+GENERATION_STREAM = 2  # spawn key of the streams of the generations after the first
 
 
 @dataclass(frozen=True)
@@ -81,24 +82,58 @@ def run_seed(master_seed: int, label: str, replicate: int) -> int:
     return int(np.random.SeedSequence(master_seed, spawn_key=key).generate_state(1)[0])
 
 
+def generation_seed(seed: int, generation: int) -> int | np.random.SeedSequence:
+    """The seed of one generation of a run: the run's own seed for the first, so a run with
+    generations > 1 starts as the same run; independent streams for the ones after."""
+    if generation == 0:
+        return seed
+    return np.random.SeedSequence(seed, spawn_key=(GENERATION_STREAM, generation))
+
+
 def simulate(spec: RunSpec) -> RunOutput:
-    """Run one model to its horizon; return its summary and tables."""
-    model = AttachmentModel(rng=spec.seed, **spec.params)
-    while model.running:
-        model.step()
-    table = model.infant_table()
-    # The Strange Situation again on the same infants, same day, with independent noise:
-    # agreement between the two classes measures the procedure's own reliability.
-    retest_rng = np.random.default_rng(
-        np.random.SeedSequence(spec.seed, spawn_key=(RETEST_STREAM,))
-    )
-    table["ssp_retest_class"] = model.run_strange_situation(retest_rng).attachment_class
+    """Run one model to its horizon (and each next generation, raised by the one before);
+    return its summary and tables. The summary describes the first generation."""
+    generations = spec.params.get("generations", 1)
     ids = {"population": spec.label, "point": spec.point, "run": spec.replicate, "seed": spec.seed}
-    couples = model.couples_table()
-    summary = {**ids, **spec.params, **run_summary(table, couples)}
-    series = model.datacollector.get_model_vars_dataframe().to_dict(orient="list")
-    tables = dict(infants=table, timeseries=series, life=model.life_table(), couples=couples)
-    return RunOutput(summary, tables)
+    parts: dict[str, list[dict[str, Any]]] = {name: [] for name in PER_RUN_TABLES}
+    caregivers, parents, summary = None, {}, {}
+    for generation in range(generations):
+        seed = generation_seed(spec.seed, generation)
+        model = AttachmentModel(rng=seed, caregiver_traits=caregivers, **spec.params)
+        while model.running:
+            model.step()
+        table = model.infant_table()
+        # The Strange Situation again on the same infants, same day, with independent noise:
+        # agreement between the two classes measures the procedure's own reliability.
+        retest_rng = np.random.default_rng(
+            np.random.SeedSequence(spec.seed, spawn_key=(RETEST_STREAM, generation))
+            if generation
+            else np.random.SeedSequence(spec.seed, spawn_key=(RETEST_STREAM,))
+        )
+        table["ssp_retest_class"] = model.run_strange_situation(retest_rng).attachment_class
+        table.update(parents)  # the parents of this generation (from the one before)
+        couples = model.couples_table()
+        if generation == 0:
+            summary = {**ids, **spec.params, **run_summary(table, couples)}
+        series = model.datacollector.get_model_vars_dataframe().to_dict(orient="list")
+        tables = dict(infants=table, timeseries=series, life=model.life_table(), couples=couples)
+        for name, columns in tables.items():
+            if generations > 1 and columns:
+                rows = len(next(iter(columns.values())))
+                columns = {"generation": np.full(rows, generation), **columns}
+            parts[name].append(columns)
+        if generation + 1 < generations:
+            caregivers, parents = model.next_generation(), model.parent_table()
+    return RunOutput(summary, {name: _concat(p) for name, p in parts.items()})
+
+
+def _concat(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """One table from the generations' tables (columns absent from a part are NaN there)."""
+    parts = [p for p in parts if p]
+    if len(parts) <= 1:
+        return parts[0] if parts else {}
+    frame = pd.concat([pd.DataFrame(p) for p in parts], ignore_index=True)
+    return frame.to_dict(orient="list")
 
 
 def simulate_safely(spec: RunSpec) -> RunOutput | RunError:

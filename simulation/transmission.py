@@ -1,0 +1,85 @@
+"""The next generation: how a parent's working model and circumstances become the care their
+infant gets. Plain, vectorised functions (one array entry per parent).
+
+Care follows from the same dispositions that drive the parent's adult relationships, through the
+same mechanisms, never from a table that maps a category to a kind of care:
+- a deactivating (dismissing) parent's attention is elsewhere, as with a partner's bids, and the
+  infant's distress is aversive, so unanswered bids are rebuffed (Main 1990; Ainsworth 1978);
+- a hyperactivating (preoccupied) parent is at times absorbed in their own needs, so their
+  availability depends on their own state: lower and less predictable (Cassidy & Berlin 1994);
+- fear of attachment figures that was never resolved shows as frightened or frightening
+  behaviour (Main & Hesse 1990), the path to disorganisation;
+- a parent who is both deactivating and without self-worth withdraws for stretches (neglect);
+- a partner's support buffers caregiving, a single or unhappy parent carries more strain
+  (Belsky 1984, the determinants of parenting).
+Each dimension also gets noise (stress, other children, everything the model leaves out).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.caregiving import CaregiverTraits, logistic
+from simulation.life_course import logit
+from simulation.partners import Dispositions
+
+# Care of a parent with a fully secure working model, unstrained. Sensitivity is the consistent
+# preset's; consistency and rejection are set so that the parents raised by the normative mix
+# give care like that mix on average (consistency about .67, rejection about .75), so that a
+# population that starts from it roughly reproduces itself instead of drifting.
+BASE_SENSITIVITY = 0.85
+BASE_CONSISTENCY = 0.8
+BASE_REJECTION = 0.65
+# As with a partner's bid: a deactivating partner notices half as much at full deactivation.
+DEACTIVATION_INATTENTION = 0.5
+# A hyperactivated parent is absorbed in their own need about a quarter of the time (an adult's
+# weekly need rate 0.5 x half absorbed, as with partners).
+HYPERACTIVATION_ABSORPTION = 0.25
+# Availability that depends on one's own state: consistency falls to the inconsistent preset's
+# 0.25 at full hyperactivation.
+HYPERACTIVATION_INCONSISTENCY = 0.72
+# Distress felt as aversive: deactivation closes this share of the gap from BASE_REJECTION to
+# always rebuffing (0.65 + 0.8 x 0.35 = 0.93 at full deactivation).
+DEACTIVATION_REJECTION = 0.8
+# Frightened or frightening behaviour at full unresolved fear (below the frightening preset's
+# .004, so that the normative mix's mean fear rate, about .0006, is roughly reproduced).
+FEAR_AT_FULL_CONFLICT = 0.003
+# Share of days in withdrawal spells at full deactivation with no self-worth.
+NEGLECT_AT_FULL = 0.4
+# Strain without a partner's support takes this share off sensitivity (none if fully satisfied).
+STRAIN = 0.15
+# A loss or long separation in the child's first year (the normative mix's rate).
+DISRUPTION = 0.04
+
+
+def parental_care(
+    d: Dispositions,
+    partnered: np.ndarray,
+    satisfaction: np.ndarray,
+    noise: float,
+    rng: np.random.Generator,
+) -> CaregiverTraits:
+    """The care each parent gives their infant, from the parent's dispositions at the birth,
+    their relationship (``partnered``, ``satisfaction`` 0-1, NaN when single) and noise (sd on
+    the logit scale)."""
+    n = len(d.hyper)
+    support = np.where(partnered, np.nan_to_num(satisfaction, nan=0.0), 0.0)
+    sensitivity = (
+        BASE_SENSITIVITY
+        * (1.0 - DEACTIVATION_INATTENTION * d.deact)
+        * (1.0 - HYPERACTIVATION_ABSORPTION * d.hyper)
+        * (1.0 - STRAIN * (1.0 - support))
+    )
+    consistency = BASE_CONSISTENCY * (1.0 - HYPERACTIVATION_INCONSISTENCY * d.hyper)
+    rejection = BASE_REJECTION + DEACTIVATION_REJECTION * d.deact * (1.0 - BASE_REJECTION)
+    z = noise * rng.standard_normal((5, n))
+    return CaregiverTraits(
+        sensitivity=logistic(logit(sensitivity) + z[0]),
+        consistency=logistic(logit(consistency) + z[1]),
+        rejection=logistic(logit(rejection) + z[2]),
+        fear=FEAR_AT_FULL_CONFLICT * d.conflict * np.exp(z[3]),
+        neglect=np.minimum(
+            NEGLECT_AT_FULL * (d.deact * (1.0 - d.self_model)) ** 2 * np.exp(z[4]), 0.9
+        ),
+        disruption=np.full(n, DISRUPTION),
+    )
