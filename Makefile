@@ -20,9 +20,10 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/attachment-sim demo --host $(HOST) --port $(PORT)
 
-# every experiment that writes the README's figures: infancy, then the life course (5-8 minutes)
+# every experiment that writes the README's figures: infancy, the life course, interventions and
+# generations (8-12 minutes)
 experiments: run $(STAMP)
-	for name in life_course adult_styles couples; do \
+	for name in life_course adult_styles couples interventions intergenerational; do \
 	  $(VENV)/bin/attachment-sim experiment $$name --runs $(RUNS) --workers $(WORKERS) --overwrite \
 	  || exit 1; done
 

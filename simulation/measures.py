@@ -131,3 +131,107 @@ def run_summary(
             else float("nan")
         )
     return row
+
+
+# ------------------------------------------------------------------ trials and generations
+def cohens_d(treated: np.ndarray, control: np.ndarray) -> float:
+    """Cohen's d: difference of means over the pooled sd (NaN with fewer than 2 in a group)."""
+    t, c = np.asarray(treated, float), np.asarray(control, float)
+    t, c = t[~np.isnan(t)], c[~np.isnan(c)]
+    if len(t) < 2 or len(c) < 2:
+        return float("nan")
+    pooled = ((len(t) - 1) * t.var(ddof=1) + (len(c) - 1) * c.var(ddof=1)) / (len(t) + len(c) - 2)
+    return float((t.mean() - c.mean()) / np.sqrt(pooled)) if pooled > 0 else float("nan")
+
+
+def _d_from_sums(sums: np.ndarray) -> np.ndarray:
+    """Cohen's d from per-arm sums [n_t, s_t, q_t, n_c, s_c, q_c] (last axis: the six)."""
+    n_t, s_t, q_t, n_c, s_c, q_c = np.moveaxis(sums, -1, 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m_t, m_c = s_t / n_t, s_c / n_c
+        ss = (q_t - n_t * m_t**2) + (q_c - n_c * m_c**2)
+        return (m_t - m_c) / np.sqrt(ss / (n_t + n_c - 2))
+
+
+def effect_of_change(
+    people: pd.DataFrame,
+    before: str,
+    after: str,
+    rng: np.random.Generator,
+    resamples: int = 1000,
+    runs: list[str] | None = None,
+) -> dict[str, float]:
+    """Cohen's d of the change (after - before) of treated minus that of controls, with a 95%
+    interval from resampling whole runs (people of one run share one population), and the
+    mean change of each arm. ``people`` has trial_arm and the run columns ``runs``."""
+    runs = runs or ["point", "run"]
+    change = people[after].astype(float) - people[before].astype(float)
+    rows = people.assign(change=change).dropna(subset=["change"])
+    rows = rows[rows["trial_arm"].isin(["treated", "control"])]
+    if rows.empty:
+        return dict(d=np.nan, low=np.nan, high=np.nan, treated=np.nan, control=np.nan, n=0)
+    rows = rows.assign(sq=rows["change"] ** 2, one=1.0)
+    per_run = rows.groupby([*runs, "trial_arm"])[["one", "change", "sq"]].sum().unstack()
+    per_run = per_run.reindex(
+        columns=pd.MultiIndex.from_product([["one", "change", "sq"], ["treated", "control"]])
+    ).fillna(0.0)
+    order = [(k, arm) for arm in ("treated", "control") for k in ("one", "change", "sq")]
+    sums = per_run[order].to_numpy()
+    d = float(_d_from_sums(sums.sum(axis=0)))
+    low = high = float("nan")
+    if len(sums) > 1:
+        pick = rng.integers(0, len(sums), (resamples, len(sums)))
+        ds = _d_from_sums(sums[pick].sum(axis=1))
+        low, high = (float(v) for v in np.nanpercentile(ds, [2.5, 97.5]))
+    arm_mean = rows.groupby("trial_arm")["change"].mean()
+    return dict(
+        d=d,
+        low=low,
+        high=high,
+        treated=float(arm_mean.get("treated", np.nan)),
+        control=float(arm_mean.get("control", np.nan)),
+        n=int(len(rows)),
+    )
+
+
+def cohens_kappa(a: np.ndarray, b: np.ndarray) -> float:
+    """Agreement of two 0/1 codings beyond chance."""
+    a, b = np.asarray(a, bool), np.asarray(b, bool)
+    observed = float((a == b).mean())
+    chance = float(a.mean() * b.mean() + (1 - a.mean()) * (1 - b.mean()))
+    return (observed - chance) / (1.0 - chance) if chance < 1.0 else float("nan")
+
+
+def mediation(x: np.ndarray, m: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """Linear mediation of x -> y through m (Baron & Kenny paths, ordinary least squares):
+    a (x -> m), b (m -> y given x), c (total x -> y), c' (direct), and the mediated share a*b/c."""
+    x, m, y = (np.asarray(v, float) for v in (x, m, y))
+    keep = ~(np.isnan(x) | np.isnan(m) | np.isnan(y))
+    x, m, y = x[keep], m[keep], y[keep]
+    if len(x) < 3 or x.std() == 0:
+        return dict(a=np.nan, b=np.nan, c=np.nan, c_direct=np.nan, mediated_share=np.nan)
+    a = float(np.polyfit(x, m, 1)[0])
+    c = float(np.polyfit(x, y, 1)[0])
+    design = np.column_stack([np.ones_like(x), x, m])
+    _, c_direct, b = np.linalg.lstsq(design, y, rcond=None)[0]
+    share = a * b / c if c != 0 else float("nan")
+    return dict(a=a, b=float(b), c=c, c_direct=float(c_direct), mediated_share=float(share))
+
+
+def transmission(children: pd.DataFrame) -> dict[str, float]:
+    """Parent adult security against child infant security, over parent-child pairs: the
+    concordance of secure/insecure, Cohen's kappa, the correlation of the parent's security
+    score with the child's secure class, and the share of that link carried by the parent's
+    observed sensitivity."""
+    parent, child = children["parent_secure"].to_numpy(), children["secure"].to_numpy()
+    path = mediation(
+        children["parent_security"], children["observed_sensitivity"], children["secure"]
+    )
+    return dict(
+        concordance=float((parent == child).mean()),
+        kappa=cohens_kappa(parent, child),
+        r_parent_child_security=correlation(children["parent_security"], children["secure"]),
+        sensitivity_mediated_share=path["mediated_share"],
+        **{f"path_{k}": v for k, v in path.items() if k != "mediated_share"},
+        pairs=int(len(children)),
+    )
