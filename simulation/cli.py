@@ -139,6 +139,10 @@ def command_run(args: argparse.Namespace) -> int:
         f"Strange Situation re-test agreement {retest_agreement(infants):.3f}"
     )
     adult = _print_adult_outcomes(results) if "adult_category" in infants else {}
+    if "trial_arm" in infants:
+        adult["trial"] = _print_trial(infants, args.seed)
+    if "generation" in infants:
+        adult["generations"] = _print_generations(infants)
     if args.out:
         out = Path(args.out)
         write_table(results.runs, out / "runs.csv")
@@ -197,6 +201,57 @@ def _print_adult_outcomes(results: Any) -> dict[str, Any]:
             "demand_withdraw_rate": float(couples["demand_withdraw_rate"].mean()),
         }
     return summary
+
+
+def _print_trial(infants: Any, seed: int) -> dict[str, Any]:
+    """The intervention's effect: treated against randomised controls."""
+    import numpy as np
+
+    from simulation.measures import cohens_d, effect_of_change
+
+    arm = infants["trial_arm"]
+    print(
+        f"\nIntervention: {(arm == 'treated').sum()} treated, {(arm == 'control').sum()} controls"
+    )
+    if "baseline_anxiety_ecr" not in infants:  # the caregiver programme, in the first year
+        out = {}
+        for column in ("observed_sensitivity", "secure"):
+            t = infants.loc[arm == "treated", column]
+            c = infants.loc[arm == "control", column]
+            out[column] = dict(treated=float(t.mean()), control=float(c.mean()), d=cohens_d(t, c))
+            print(
+                f"  {column:22s} treated {t.mean():.3f}  controls {c.mean():.3f}"
+                f"  d = {out[column]['d']:+.2f}"
+            )
+        return out
+    out = {}
+    rng = np.random.default_rng(seed)
+    print("  change from the start to 1 year after the end (Cohen's d: treated minus controls)")
+    for column in ("anxiety_ecr", "avoidance_ecr", "satisfaction"):
+        e = effect_of_change(infants, f"baseline_{column}", f"followup_{column}", rng, runs=["run"])
+        out[column] = e
+        print(
+            f"  {column:15s} treated {e['treated']:+.3f}  controls {e['control']:+.3f}"
+            f"  d = {e['d']:+.2f} [{e['low']:+.2f}, {e['high']:+.2f}]  ({e['n']} people)"
+        )
+    return out
+
+
+def _print_generations(infants: Any) -> dict[str, Any]:
+    """Shares by generation, and transmission from parents to children."""
+    from simulation.measures import transmission
+
+    print("\nGeneration  secure (B) at 12 months  secure adults at the end")
+    for g, frame in infants.groupby("generation"):
+        adult = (frame["adult_category"] == "secure").mean() if "adult_category" in frame else 0
+        print(f"  {g + 1:9d}  {frame['secure'].mean():22.3f}  {adult:24.3f}")
+    stats = transmission(infants[infants["generation"] > 0])
+    print(
+        f"parent secure - child secure: concordance {stats['concordance']:.3f}, kappa"
+        f" {stats['kappa']:.3f}, r {stats['r_parent_child_security']:.3f}; share mediated by"
+        f" observed sensitivity {stats['sensitivity_mediated_share']:.3f}"
+    )
+    return stats
 
 
 # ------------------------------------------------------------------ experiment
