@@ -126,6 +126,8 @@ MODEL_MODULES = (
     "strange_situation",
     "life_course",
     "partners",
+    "interventions",
+    "transmission",
     "agents",
     "model",
     "measures",
