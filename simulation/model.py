@@ -175,14 +175,17 @@ class AttachmentModel(Model):
         else:
             if len(caregiver_traits) != n:
                 raise ValueError(f"caregiver_traits has {len(caregiver_traits)} rows, n_dyads {n}")
-            traits = CaregiverTraits(**{k: getattr(caregiver_traits, k).copy() for k in DIMENSIONS})
+            traits = self._with_set_dimensions(
+                CaregiverTraits(**{k: getattr(caregiver_traits, k).copy() for k in DIMENSIONS})
+            )
         self.caregiver_traits: CaregiverTraits = traits
         self.first_caregiver_traits = CaregiverTraits(
             **{k: getattr(traits, k).copy() for k in DIMENSIONS}
         )
         styles = (
             np.full(n, p["caregivers"])
-            if p["caregivers"] in ("consistent", "inconsistent", "rejecting", "frightening")
+            if caregiver_traits is None
+            and p["caregivers"] in ("consistent", "inconsistent", "rejecting", "frightening")
             else nearest_style(traits)
         )
         self.caregiver_style = styles
