@@ -535,12 +535,14 @@ def _check_together(p: dict[str, Any]) -> None:
             p["parent_age_min"],
             f"at most parent_age_max ({p['parent_age_max']:g})",
         )
-    if p["generations"] > 1 and p["horizon_years"] < p["parent_age_max"]:
+    # births are recorded at the end of adult steps, so a run with children needs one
+    needed = max(p["parent_age_max"], ADULT_AGE + 1)
+    if p["generations"] > 1 and p["horizon_years"] < needed:
         raise _too(
             "horizon_years",
             p["horizon_years"],
-            f"at least parent_age_max ({p['parent_age_max']:g}) when generations > 1, so every"
-            " parent lives to their child's birth",
+            f"at least {math.ceil(needed)} when generations > 1 (parent_age_max, and past 18),"
+            " so every parent lives to their child's birth",
         )
     intervention = p["intervention"]
     if intervention == "none":

@@ -73,13 +73,15 @@ def parental_care(
     consistency = BASE_CONSISTENCY * (1.0 - HYPERACTIVATION_INCONSISTENCY * d.hyper)
     rejection = BASE_REJECTION + DEACTIVATION_REJECTION * d.deact * (1.0 - BASE_REJECTION)
     z = noise * rng.standard_normal((5, n))
+    # rare behaviours get log-normal noise that keeps their mean (exp(z - noise^2 / 2) has mean 1)
+    spread = np.exp(z[3:] - noise**2 / 2.0)
     return CaregiverTraits(
         sensitivity=logistic(logit(sensitivity) + z[0]),
         consistency=logistic(logit(consistency) + z[1]),
         rejection=logistic(logit(rejection) + z[2]),
-        fear=FEAR_AT_FULL_CONFLICT * d.conflict * np.exp(z[3]),
+        fear=np.minimum(FEAR_AT_FULL_CONFLICT * d.conflict * spread[0], 1.0),
         neglect=np.minimum(
-            NEGLECT_AT_FULL * (d.deact * (1.0 - d.self_model)) ** 2 * np.exp(z[4]), 0.9
+            NEGLECT_AT_FULL * (d.deact * (1.0 - d.self_model)) ** 2 * spread[1], 0.9
         ),
         disruption=np.full(n, DISRUPTION),
     )
