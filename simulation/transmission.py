@@ -23,13 +23,15 @@ from simulation.caregiving import CaregiverTraits, logistic
 from simulation.life_course import logit
 from simulation.partners import Dispositions
 
-# Care of a parent with a fully secure working model, unstrained. Sensitivity is the consistent
-# preset's; consistency and rejection are set so that the parents raised by the normative mix
-# give care like that mix on average (consistency about .67, rejection about .75), so that a
-# population that starts from it roughly reproduces itself instead of drifting.
-BASE_SENSITIVITY = 0.85
+# Care of a parent with a fully secure working model, unstrained. The base levels here are
+# calibrated so that the parents raised by the normative mix give care like that mix on average
+# (sensitivity about .65, consistency .66, rejection .75), and the fear and neglect scales below
+# so that the class shares stay about the same from generation to generation: a population that
+# starts from the normative mix roughly reproduces itself instead of drifting. The slopes (how
+# dispositions move care) are the mechanisms.
+BASE_SENSITIVITY = 0.88
 BASE_CONSISTENCY = 0.8
-BASE_REJECTION = 0.65
+BASE_REJECTION = 0.7
 # As with a partner's bid: a deactivating partner notices half as much at full deactivation.
 DEACTIVATION_INATTENTION = 0.5
 # A hyperactivated parent is absorbed in their own need about a quarter of the time (an adult's
@@ -39,13 +41,16 @@ HYPERACTIVATION_ABSORPTION = 0.25
 # 0.25 at full hyperactivation.
 HYPERACTIVATION_INCONSISTENCY = 0.72
 # Distress felt as aversive: deactivation closes this share of the gap from BASE_REJECTION to
-# always rebuffing (0.65 + 0.8 x 0.35 = 0.93 at full deactivation).
+# always rebuffing (0.7 + 0.8 x 0.3 = 0.94 at full deactivation).
 DEACTIVATION_REJECTION = 0.8
-# Frightened or frightening behaviour at full unresolved fear (below the frightening preset's
-# .004, so that the normative mix's mean fear rate, about .0006, is roughly reproduced).
-FEAR_AT_FULL_CONFLICT = 0.003
-# Share of days in withdrawal spells at full deactivation with no self-worth.
-NEGLECT_AT_FULL = 0.4
+# Frightened or frightening behaviour at full unresolved fear (a little below the frightening
+# preset's .004). Parents' mean fear comes out near .0004, below the normative mix's .0006: spread
+# over many parents, fear disorganises more infants per unit than the mix's few frightening
+# caregivers, and at the mix's mean the share of D rose from generation to generation.
+FEAR_AT_FULL_CONFLICT = 0.0034
+# Share of days in withdrawal spells at full deactivation with no self-worth (parents' mean about
+# .006 of days, against the normative mix's .01 concentrated in 4% of caregivers).
+NEGLECT_AT_FULL = 0.45
 # Strain without a partner's support takes this share off sensitivity (none if fully satisfied).
 STRAIN = 0.15
 # A loss or long separation in the child's first year (the normative mix's rate).
