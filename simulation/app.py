@@ -8,6 +8,7 @@ only when the step it shows has changed.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import replace
 from typing import Any, cast
@@ -19,20 +20,40 @@ import solara.lab
 from simulation.caregiving import MIXES
 from simulation.demo import (
     DEMO_DYADS,
+    INFANT_PROGRAMME_LATEST,
     Classroom,
     Ensemble,
+    Generations,
     Settings,
     couples_spec,
     ensemble_spec,
+    generations_spec,
+    generations_text,
+    infant_trial_result,
+    infant_trial_spec,
+    infant_trial_text,
+    intervention_spec,
     plane_spec,
     shares_spec,
     ssp_report,
     ssp_summary,
     stage_label,
+    trial_marks,
+    trial_result,
+)
+from simulation.interventions import (
+    COUPLE_INTERVENTIONS,
+    INFANCY_INTERVENTIONS,
+    SINGLES_INTERVENTIONS,
 )
 from simulation.lessons import DEFAULT_LESSON, LESSONS, Lesson
-from simulation.life_course import ADOLESCENCE_AGE, ADULT_AGE
-from simulation.parameters import PARAMETERS
+from simulation.life_course import ADOLESCENCE_AGE, ADULT_AGE, WEEKS_PER_STEP, WEEKS_PER_YEAR
+from simulation.parameters import (
+    DEFAULTS,
+    PARAMETERS,
+    intervention_end_age,
+    intervention_steps,
+)
 
 PLAY_INTERVAL = 0.25  # seconds between Play updates at most (a class needs to see each one)
 STEPS_PER_UPDATE = (1, 5, 30, 90)
@@ -46,6 +67,25 @@ JUMPS = {
 }
 ENSEMBLE_RUNS = 20  # a modest default: about 10 s for a whole life course on one worker
 NO_COMPARE = "no comparison"
+GENERATIONS = 3  # the generations view's default: about 1 s a generation of 100 people
+SMALL = {"font-size": "0.8em"}
+# What each way towards security does in the model (simulation/interventions.py).
+INTERVENTION_NOTES = {
+    "self_awareness": "noticing one's own automatic reactions: anxious and avoidant reactions"
+    " are acted on less often",
+    "communication_skills": "couple work: asking for support directly instead of by hints"
+    " (couples only)",
+    "boundaries": "couple work: holding back overwhelming or neglecting reactions within agreed"
+    " limits (couples only)",
+    "secure_partner": "a corrective relationship with a consistently responsive partner"
+    " (single people only)",
+    "attachment_therapy": "weekly sessions with a consistently responsive therapist; while"
+    " they last, the working model is more open to change",
+    "cbt_therapy": "fewer biased readings: silence read as abandonment less often, comfort"
+    " believed more often",
+    "caregiver_sensitivity": "video feedback for caregivers of infants: more of the infant's"
+    " bids noticed and answered",
+}
 
 
 @solara.component
@@ -85,13 +125,14 @@ def Controls(
     on_lesson: Any,
     applied: Settings,
 ) -> None:
-    """Lesson, population and seed. Changes take effect at Reset (as in Mesa's SolaraViz)."""
+    """Lesson, population, intervention and seed. Changes take effect at Reset (as in Mesa's
+    SolaraViz)."""
     settings = draft.value
     problem = None
     try:
         full = settings.full()
-    except ValueError as error:  # only a crafted message can send a value out of range
-        problem, full = str(error), Settings().full()
+    except ValueError as error:  # a crafted message, or settings that do not fit together
+        problem, full = str(error), _shown(settings)
     seed_problem, set_seed_problem = solara.use_state(cast(str | None, None))
 
     def choose_lesson(title: str) -> None:
@@ -137,7 +178,7 @@ def Controls(
     )
     solara.Text(
         "0 consistent, 0.5 inconsistent, 1 rejecting (moving it selects caregivers = spectrum)",
-        style={"font-size": "0.8em"},
+        style=SMALL,
     )
     solara.SliderInt(
         label=f"Dyads: {full['n_dyads']}",
@@ -153,6 +194,7 @@ def Controls(
         value=full["continuity"],
         on_value=setter("continuity"),
     )
+    InterventionControls(draft, full)
     solara.Select(
         label="Compare with (same seed)",
         values=[NO_COMPARE, *MIXES],
@@ -166,6 +208,99 @@ def Controls(
         solara.Error(problem, dense=True)
     elif _checked(draft.value) != applied:
         solara.Warning("Settings changed: press Reset to apply them.", dense=True)
+
+
+def _shown(settings: Settings) -> dict[str, Any]:
+    """What the controls show for settings that do not validate: each value that is in range
+    by itself (so the one to change stays visible), the table's default for the others."""
+    shown = dict(DEFAULTS)
+    for name, value in settings.params.items():
+        with contextlib.suppress(KeyError, ValueError):
+            shown[name] = PARAMETERS[name].check(value)
+    return shown
+
+
+def InterventionControls(draft: solara.Reactive[Settings], full: dict[str, Any]) -> None:
+    """A way towards security: which, how strong, for whom and when (from the parameter table).
+    An adult one lengthens the run when its follow-up would not fit."""
+    intervention = full["intervention"]
+    solara.Select(
+        label="Intervention",
+        values=list(PARAMETERS["intervention"].choices),
+        value=intervention,
+        on_value=lambda value: draft.set(draft.value.with_intervention(value)),
+    )
+    if intervention == "none":
+        return
+
+    def setter(name: str):
+        return lambda value: draft.set(draft.value.with_param(name, value).fit_horizon())
+
+    solara.Text(INTERVENTION_NOTES[intervention], style=SMALL)
+    dose, share, age = (PARAMETERS[f"intervention_{k}"] for k in ("dose", "share", "age"))
+    solara.SliderFloat(
+        label=f"Dose: {full['intervention_dose']:.2f}",
+        value=full["intervention_dose"],
+        min=dose.low,
+        max=dose.high,
+        step=0.05,
+        on_value=setter("intervention_dose"),
+    )
+    solara.SliderFloat(
+        label=f"Treated share: {full['intervention_share']:.2f}",
+        value=full["intervention_share"],
+        min=share.low,
+        max=share.high,
+        step=0.05,
+        on_value=setter("intervention_share"),
+    )
+    if intervention in INFANCY_INTERVENTIONS:
+        months = round(full["intervention_age"] * 12)
+        solara.SliderInt(
+            label=f"Starts at: {months} months",
+            value=months,
+            min=round(age.low * 12),
+            max=round(INFANT_PROGRAMME_LATEST * 12),
+            on_value=lambda value: setter("intervention_age")(value / 12),
+        )
+        solara.Text(
+            "Given to the caregivers of a random share of all infants; measured at 9 months"
+            " (home visits) and 12 months (Strange Situation).",
+            style=SMALL,
+        )
+        return
+    solara.Select(
+        label="Who may take part",
+        values=list(PARAMETERS["intervention_target"].choices),
+        value=full["intervention_target"],
+        on_value=setter("intervention_target"),
+    )
+    # the latest start whose follow-up still fits in the longest run the table allows
+    weeks = WEEKS_PER_STEP * intervention_steps(full)
+    latest = PARAMETERS["horizon_years"].high - 1.0 - weeks / WEEKS_PER_YEAR
+    solara.SliderFloat(
+        label=f"Starts at age: {full['intervention_age']:g}",
+        value=full["intervention_age"],
+        min=max(age.low, ADULT_AGE),
+        max=min(age.high, int(4 * latest) / 4),
+        step=0.25,
+        on_value=setter("intervention_age"),
+    )
+    who = (
+        "couples (both partners take part)"
+        if intervention in COUPLE_INTERVENTIONS
+        else "single people"
+        if intervention in SINGLES_INTERVENTIONS
+        else "people"
+    )
+    if full["intervention_age"] >= ADULT_AGE:
+        end = intervention_end_age(full)
+        solara.Text(
+            f"For {who} in the chosen group when it starts, split by lot; {weeks} weeks, to age"
+            f" {end:.2f}; follow-up 1 year later ({end + 1:.2f}); the run ends at"
+            f" {full['horizon_years']}.",
+            style=SMALL,
+        )
 
 
 def _checked(settings: Settings) -> Settings | None:
@@ -281,11 +416,131 @@ def EnsembleView(
 
 
 @solara.component
-def TakeAway(room: Classroom, tick: int, ensemble: Ensemble | None, done: int) -> None:
+def InterventionView(room: Classroom, tick: int) -> None:
+    """Treated against controls, from the randomisation on (the class's first population)."""
+    population, model = room.populations[0], room.model
+    p = model.params
+    marks = trial_marks(model)
+    started = bool(population.arms)
+    spec = solara.use_memo(lambda: intervention_spec(population) if started else None, [room, tick])
+    result = solara.use_memo(lambda: trial_result(model), [room, tick])
+    infant = solara.use_memo(lambda: infant_trial_result(model), [room, model.ssp is not None])
+    if p["intervention"] in INFANCY_INTERVENTIONS:
+        when = f"at {round(p['intervention_age'] * 12)} months"
+        whom = "everyone"
+    else:
+        when = f"at age {marks[0][1]:g}"
+        whom = (
+            "everyone"
+            if p["intervention_target"] == "everyone"
+            else "the " + p["intervention_target"]
+        )
+    heading = (
+        f"**{p['intervention']}** ({INTERVENTION_NOTES[p['intervention']]}): for {whom}, starting"
+        f" {when}; a random {p['intervention_share']:.0%} of them treated at dose"
+        f" {p['intervention_dose']:g}, the others their controls."
+    )
+    if len(room.populations) > 1:
+        heading += " Shown for the first population."
+    Prose(heading)
+    if not started:
+        if model.age_years > marks[0][1] + 1e-9:
+            solara.Text("No one was in the target group when it started: nobody took part.")
+        else:
+            solara.Text(f"It starts {when}: jump there and step on to see the two groups.")
+        return
+    VegaView(spec)
+    if result:
+        Prose(f"**Result.** {result}")
+    elif p["intervention"] not in INFANCY_INTERVENTIONS:
+        follow_up = marks[-1][1]
+        solara.Text(f"The result is measured at the follow-up, age {follow_up:.2f}.")
+    if infant is not None:
+        VegaView(infant_trial_spec(infant))
+        Prose(f"**Result.** {infant_trial_text(infant)}")
+    elif p["intervention"] in INFANCY_INTERVENTIONS:
+        solara.Text("The result is measured at 12 months (the Strange Situation).")
+
+
+@solara.component
+def GenerationsView(
+    room: Classroom, current: solara.Reactive[Generations | None], done: solara.Reactive[int]
+) -> None:
+    """The current settings over several generations, in the background (one worker)."""
+    parameter = PARAMETERS["generations"]
+    count, set_count = solara.use_state(GENERATIONS)
+
+    def run_generations() -> None:
+        job = Generations(room.settings, count)
+        current.set(job)
+        job.run()
+        done.set(done.value + 1)
+
+    task = solara.lab.use_task(run_generations, dependencies=None, prefer_threaded=True)
+    job = current.value
+    finished = job is not None and job.finished
+    summary = solara.use_memo(
+        lambda: job.summary() if finished and job.error is None else None, [job, finished]
+    )
+    spec = solara.use_memo(
+        lambda: generations_spec(summary) if summary is not None else None, [summary]
+    )
+    solara.Text(
+        "Each person of this run becomes a parent between"
+        f" {room.model.params['parent_age_min']:g} and {room.model.params['parent_age_max']:g}"
+        " and raises one child, with care that follows from their own working model and"
+        " relationship at the birth; the children grow up and raise children in turn.",
+        style=SMALL,
+    )
+    solara.SliderInt(
+        label=f"Generations: {count}",
+        value=count,
+        min=max(2, parameter.low),
+        max=parameter.high,
+        on_value=set_count,
+    )
+    solara.Button(
+        f"Run {count} generations",
+        on_click=task,
+        disabled=task.pending,
+        color="primary",
+        outlined=True,
+    )
+    if job is None:
+        return
+    if not finished:
+        solara.ProgressLinear(True, color="secondary")
+        solara.Text(
+            f"Running {job.generations} generations of {room.model.n_dyads} people in the"
+            " background (about a second each); Step goes on meanwhile."
+        )
+    elif job.error:
+        solara.Error(f"The generations could not run: {job.error}")
+    elif spec is not None:
+        if job.settings != room.settings:
+            solara.Text("(the settings of an earlier Reset)", style=SMALL)
+        VegaView(spec)
+        Prose(generations_text(summary))
+        solara.Text(f"{job.generations} generations in {job.seconds:.1f} s.")
+        solara.Text(f"Reproduce: {job.command()}")
+
+
+@solara.component
+def TakeAway(
+    room: Classroom,
+    tick: int,
+    ensemble: Ensemble | None,
+    done: int,
+    generations: Generations | None = None,
+    generations_done: int = 0,
+) -> None:
     stamp = f"seed{room.settings.seed}_t{room.clock}"
     finished = ensemble is not None and ensemble.error is None and done == ensemble.runs
+    lineage = generations is not None and generations.infants is not None
     solara.FileDownload(
-        lambda: room.figures_zip(ensemble.frame if finished else None),
+        lambda: room.figures_zip(
+            ensemble.frame if finished else None, generations.summary() if lineage else None
+        ),
         filename=f"figures_{stamp}.zip",
         label="Figures (PNG + SVG)",
     )
@@ -310,6 +565,8 @@ def Page() -> None:
     error = solara.use_reactive(cast(str | None, None))
     ensemble = solara.use_reactive(cast(Ensemble | None, None))
     ensemble_done = solara.use_reactive(0)
+    lineage = solara.use_reactive(cast(Generations | None, None))
+    lineage_done = solara.use_reactive(0)
 
     def advance(action) -> None:
         action(room.value)
@@ -381,7 +638,14 @@ def Page() -> None:
             if error.value:
                 solara.Error(error.value)
         with solara.Card("Take it away"):
-            TakeAway(classroom, tick.value, ensemble.value, ensemble_done.value)
+            TakeAway(
+                classroom,
+                tick.value,
+                ensemble.value,
+                ensemble_done.value,
+                lineage.value,
+                lineage_done.value,
+            )
 
     the_lesson = LESSONS[lesson.value]
     with solara.Column():
@@ -397,5 +661,11 @@ def Page() -> None:
                 SspView(classroom, tick.value)
         with solara.Card("Couples"):
             CouplesView(classroom, tick.value)
-        with solara.Card("Many runs of these settings"):
-            EnsembleView(classroom, tick.value, ensemble, ensemble_done)
+        if classroom.model.intervention != "none":
+            with solara.Card("Ways towards security: treated and controls"):
+                InterventionView(classroom, tick.value)
+        with solara.Columns([1, 1]):
+            with solara.Card("Many runs of these settings"):
+                EnsembleView(classroom, tick.value, ensemble, ensemble_done)
+            with solara.Card("Generations"):
+                GenerationsView(classroom, lineage, lineage_done)

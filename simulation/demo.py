@@ -4,33 +4,48 @@
 them together and exports what a class takes away. The view functions take a model and return
 a Vega-Lite specification (a dict); the Solara app (``simulation.app``) only lays them out.
 Keeping them here lets tests and the benchmark use them without a browser.
+
+With an intervention, each population also records the mean scores of the treated and of the
+controls after every step (``Population.arms``). ``Ensemble`` (many runs) and ``Generations`` (the
+settings over several generations) run in the background on one spawned worker.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import shlex
 import threading
+import time
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from simulation.interventions import INFANCY_INTERVENTIONS
 from simulation.life_course import (
     ADOLESCENCE_AGE,
     ADULT_AGE,
     CATEGORIES,
     COUNTERPART,
     INFANCY,
+    WEEKS_PER_YEAR,
     ecr_scale,
 )
-from simulation.model import AttachmentModel
-from simulation.parameters import PARAMETERS, validate
-from simulation.runner import RunError, make_specs, simulate_safely
+from simulation.measures import transmission
+from simulation.model import OBSERVATION_AGE_SHARE, AttachmentModel
+from simulation.parameters import (
+    INFANT_PROGRAMME_LATEST,
+    PARAMETERS,
+    intervention_end_age,
+    validate,
+)
+from simulation.runner import RunError, RunSpec, make_specs, simulate_safely
 from simulation.storage import CSV_FLOAT_FORMAT
 from simulation.strange_situation import EPISODES, REUNIONS
 
@@ -51,6 +66,12 @@ SSP_CLASSES = ("A", "B", "C", "D")
 SSP_NAMES = {"A": "avoidant", "B": "secure", "C": "resistant", "D": "disorganised"}
 
 DEMO_DYADS = (10, 400)  # the demo's slider range (the table allows more; a class needs speed)
+INFANT_PROGRAMME_AGE = 0.25
+INTERVENTION_PARAMS = tuple(
+    name for name, p in PARAMETERS.items() if p.group == "interventions"
+)  # intervention, its target, share, age, weeks and dose
+ARM_COLOURS = {"treated": "#CC79A7", "controls": "#999999"}
+GENERATION_PANEL_WIDTH = 110  # two panels side by side fit half the page, up to 10 generations
 
 
 @dataclass(frozen=True)
@@ -80,6 +101,39 @@ class Settings:
         assert self.compare is not None
         return replace(self, params={**self.params, "caregivers": self.compare}, compare=None)
 
+    def with_intervention(self, name: str) -> Settings:
+        """Another intervention, its other settings made to fit it: none drops every
+        intervention setting; the caregiver programme starts in infancy and is given to
+        everyone's caregivers; an adult one starts at 18 or later (the table's default age
+        when the age was an infant's) and the run lasts until its follow-up."""
+        params = {k: v for k, v in self.params.items() if k not in INTERVENTION_PARAMS}
+        if name == "none":
+            return replace(self, params=params)
+        age = self.params.get("intervention_age", PARAMETERS["intervention_age"].default)
+        kept = {k: v for k, v in self.params.items() if k in INTERVENTION_PARAMS}
+        if name in INFANCY_INTERVENTIONS:
+            kept["intervention_target"] = "everyone"
+            if age > INFANT_PROGRAMME_LATEST:
+                kept["intervention_age"] = INFANT_PROGRAMME_AGE
+        elif age < ADULT_AGE:
+            kept["intervention_age"] = PARAMETERS["intervention_age"].default
+        return replace(self, params={**params, **kept, "intervention": name}).fit_horizon()
+
+    def fit_horizon(self) -> Settings:
+        """The same, with the run long enough for an adult intervention's follow-up (1 year
+        after its end); unchanged when it already is, or when no horizon in range would do."""
+        try:  # every other setting as it is, with the longest run the table allows
+            params = validate(self.params, horizon_years=PARAMETERS["horizon_years"].high)
+        except ValueError:
+            return self
+        if params["intervention"] in ("none", *INFANCY_INTERVENTIONS):
+            return self
+        need = math.ceil(intervention_end_age(params) + 1.0 - 1e-9)
+        horizon = self.params.get("horizon_years", PARAMETERS["horizon_years"].default)
+        if horizon >= need or need > PARAMETERS["horizon_years"].high:
+            return self
+        return self.with_param("horizon_years", need)
+
     def command(self) -> str:
         """The ``attachment-sim run`` command that reproduces exactly this population."""
         parts = ["attachment-sim", "run", "--seed", str(self.seed)]
@@ -106,6 +160,9 @@ class Population:
     model: AttachmentModel
     ages: list[float] = field(default_factory=list)
     frames: list[np.ndarray] = field(default_factory=list)  # (2, n) anxiety, avoidance (ECR)
+    # with an intervention, from the randomisation on: age, then the mean anxiety and avoidance
+    # (ECR) of the treated and of the controls (NaN for an empty arm)
+    arms: list[tuple[float, ...]] = field(default_factory=list)
 
     @classmethod
     def build(cls, settings: Settings) -> Population:
@@ -121,6 +178,20 @@ class Population:
         d = self.model.dispositions
         self.ages.append(self.model.age_years)
         self.frames.append(np.stack([ecr_scale(d.anxiety), ecr_scale(d.avoidance)]))
+        if self.model.intervention != "none":
+            self._record_arms()
+
+    def _record_arms(self) -> None:
+        """The two arms' means now (a few microseconds for 100 people). The arms are drawn at
+        the start of the step in which the intervention starts, so the first row is the step
+        before: the baseline, before any session."""
+        arm = self.model.trial_arm
+        if not self.arms:
+            if arm.max() < 0:
+                return
+            if len(self.frames) > 1:
+                self.arms.append(_arm_means(self.ages[-2], self.frames[-2], arm))
+        self.arms.append(_arm_means(self.ages[-1], self.frames[-1], arm))
 
     def step(self) -> None:
         if self.model.running:
@@ -170,8 +241,10 @@ class Classroom:
         return [p.settings.command() for p in self.populations]
 
     # ------------------------------------------------------------------ take it away
-    def figures(self, ensemble: pd.DataFrame | None = None) -> dict[str, dict[str, Any]]:
-        """Every view now, by file name."""
+    def figures(
+        self, ensemble: pd.DataFrame | None = None, generations: pd.DataFrame | None = None
+    ) -> dict[str, dict[str, Any]]:
+        """Every view now, by file name (``generations``: ``Generations.summary()``)."""
         figures = {
             f"plane_{i + 1}_{p.label}": plane_spec(p.model, p.label)
             for i, p in enumerate(self.populations)
@@ -179,15 +252,23 @@ class Classroom:
         figures["class_shares"] = shares_spec(self.populations)
         if self.model.horizon > 1:
             figures["couples"] = couples_spec(self.model)
+        if self.populations[0].arms:
+            figures["intervention"] = intervention_spec(self.populations[0])
+            if (result := infant_trial_result(self.model)) is not None:
+                figures["intervention_12_months"] = infant_trial_spec(result)
         if ensemble is not None and len(ensemble):
             figures["ensemble"] = ensemble_spec(ensemble, self.model)
+        if generations is not None and len(generations):
+            figures["generations"] = generations_spec(generations)
         return figures
 
-    def figures_zip(self, ensemble: pd.DataFrame | None = None) -> bytes:
+    def figures_zip(
+        self, ensemble: pd.DataFrame | None = None, generations: pd.DataFrame | None = None
+    ) -> bytes:
         """Every current figure as PNG and SVG, in one zip."""
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, spec in self.figures(ensemble).items():
+            for name, spec in self.figures(ensemble, generations).items():
                 for fmt in ("png", "svg"):
                     archive.writestr(f"{name}.{fmt}", to_image(spec, fmt))
         return buffer.getvalue()
@@ -224,6 +305,14 @@ class Classroom:
             out, format="GIF", save_all=True, append_images=images[1:], duration=duration, loop=0
         )
         return out.getvalue()
+
+
+def _arm_means(age: float, frame: np.ndarray, arm: np.ndarray) -> tuple[float, ...]:
+    row = [age]
+    for code in (1, 0):  # treated, controls
+        who = arm == code
+        row += list(frame[:, who].mean(axis=1)) if who.any() else [math.nan, math.nan]
+    return tuple(float(x) for x in row)
 
 
 def run_tables(model: AttachmentModel) -> dict[str, pd.DataFrame]:
@@ -587,6 +676,356 @@ def run_shares(model: AttachmentModel) -> dict[str, float]:
     return shares
 
 
+# ---------------------------------------------------------------------- ways towards security
+def trial_marks(model: AttachmentModel) -> list[tuple[str, float]]:
+    """The intervention's moments as ages: the start, the end and the follow-up 1 year later
+    (adult ones); the start, the end of the home observation and the Strange Situation (the
+    caregiver programme)."""
+    if model.intervention in INFANCY_INTERVENTIONS:
+        return [
+            ("starts", model.trial_day / model.days),
+            ("sensitivity observed", OBSERVATION_AGE_SHARE),
+            ("Strange Situation", 1.0),
+        ]
+    return [
+        (name, ADULT_AGE + weeks / WEEKS_PER_YEAR)
+        for name, weeks in (
+            ("starts", model.trial_start),
+            ("ends", model.trial_end),
+            ("follow-up", model.trial_followup),
+        )
+    ]
+
+
+def arm_sizes(model: AttachmentModel) -> tuple[int, int]:
+    """People randomised to treatment and to control (0, 0 before the start)."""
+    return int((model.trial_arm == 1).sum()), int((model.trial_arm == 0).sum())
+
+
+def intervention_spec(population: Population) -> dict[str, Any]:
+    """Mean anxiety and avoidance of the treated and of the controls from the randomisation on,
+    the intervention's moments marked (the model's own scores, without questionnaire error)."""
+    model = population.model
+    arms = np.asarray(population.arms, dtype=float).reshape(-1, 5)
+    rows = []
+    for k in _thinned(arms[:, 0]):
+        age, *means = arms[k]
+        for name, (anx, avo) in zip(ARM_COLOURS, (means[:2], means[2:]), strict=True):
+            if not math.isnan(anx):
+                rows.append(
+                    {
+                        "age": round(age, 4),
+                        "arm": name,
+                        "anxiety": round(anx, 4),
+                        "avoidance": round(avo, 4),
+                    }
+                )
+    marks = [{"age": round(a, 4), "moment": name} for name, a in trial_marks(model)]
+    first = float(arms[0, 0]) if len(arms) else marks[0]["age"]
+    last = max(marks[-1]["age"], float(arms[-1, 0]) if len(arms) else 0.0)
+    x = {
+        "field": "age",
+        "type": "quantitative",
+        "scale": {"domain": [first, last], "nice": False, "zero": False},
+        "title": "age (years)",
+    }
+    # one y range for both panels, so that a change looks as large as it is on either scale
+    means = arms[:, 1:][~np.isnan(arms[:, 1:])]
+    low, high = (float(means.min()), float(means.max())) if len(means) else (1.0, 7.0)
+    y_domain = [max(1.0, math.floor(10 * low - 1) / 10), min(7.0, math.ceil(10 * high + 1) / 10)]
+    treated, controls = arm_sizes(model)
+    panels = []
+    for measure in ("anxiety", "avoidance"):
+        panels.append(
+            {
+                "title": f"mean {measure}",
+                "width": 260,
+                "height": 200,
+                "layer": [
+                    {
+                        "data": {"values": rows, "name": f"arms_{measure}"},
+                        "mark": {"type": "line", "point": len(rows) <= 60},
+                        "encoding": {
+                            "x": x,
+                            "y": {
+                                "field": measure,
+                                "type": "quantitative",
+                                "scale": {"domain": y_domain, "nice": False},
+                                "title": f"{measure} (ECR 1-7)",
+                            },
+                            "color": {
+                                "field": "arm",
+                                "scale": _colour(ARM_COLOURS),
+                                "legend": {"title": None, "orient": "bottom"},
+                            },
+                            "tooltip": [{"field": "arm"}, {"field": "age"}, {"field": measure}],
+                        },
+                    },
+                    {
+                        "data": {"values": marks},
+                        "layer": [
+                            {
+                                "mark": {"type": "rule", "color": "#555", "strokeDash": [4, 3]},
+                                "encoding": {"x": x},
+                            },
+                            {
+                                "mark": {
+                                    "type": "text",
+                                    "angle": 270,
+                                    "align": "right",
+                                    "baseline": "bottom",
+                                    "dy": -2,
+                                    "y": 0,
+                                    "color": "#555",
+                                },
+                                "encoding": {"x": x, "text": {"field": "moment"}},
+                            },
+                        ],
+                    },
+                ],
+            }
+        )
+    return {
+        "$schema": VEGA_LITE,
+        "title": f"{model.intervention}: the treated ({treated}) and their controls ({controls})",
+        "hconcat": panels,
+    }
+
+
+def _signed(x: float) -> str:
+    """A change with its sign, to 2 decimals (never "-0.00")."""
+    return f"{round(float(x), 2) + 0.0:+.2f}"
+
+
+def trial_result(model: AttachmentModel) -> str | None:
+    """After an adult intervention's follow-up: how each arm changed from the start, in one line
+    (the model's own scores), and who is secure now."""
+    m = model.trial_measures
+    if "followup_true_avoidance_ecr" not in m:
+        return None
+    start, _, followup = (age for _, age in trial_marks(model))
+    change, secure = {}, {}
+    for code, name in ((1, "treated"), (0, "controls")):
+        who = model.trial_arm == code
+        for k in ("anxiety", "avoidance"):
+            diff = m[f"followup_true_{k}_ecr"][who] - m[f"baseline_true_{k}_ecr"][who]
+            change[name, k] = _signed(diff.mean()) if who.any() else "-"
+        now, before = m["followup_category"][who], m["baseline_category"][who]
+        secure[name] = (
+            f"{np.mean(now == 'secure'):.0%} (from {np.mean(before == 'secure'):.0%})"
+            if who.any()
+            else "-"
+        )
+    treated, controls = arm_sizes(model)
+    return (
+        f"From the start to the follow-up (age {start:.1f} to {followup:.1f}): avoidance of the"
+        f" treated ({treated}) changed by {change['treated', 'avoidance']}, of the controls"
+        f" ({controls}) by {change['controls', 'avoidance']} ECR points; anxiety by"
+        f" {change['treated', 'anxiety']} and {change['controls', 'anxiety']}. Secure now:"
+        f" treated {secure['treated']}, controls {secure['controls']}."
+    )
+
+
+def infant_trial_result(model: AttachmentModel) -> dict[str, dict[str, float]] | None:
+    """The caregiver programme at 12 months, per arm: infants, the caregivers' observed
+    sensitivity (home visits, to 9 months) and the share of secure (B) infants."""
+    if model.intervention not in INFANCY_INTERVENTIONS or model.ssp is None:
+        return None
+    observed, classes = model.observed_sensitivity, model.ssp.attachment_class
+    result = {}
+    for code, name in ((1, "treated"), (0, "controls")):
+        who = model.trial_arm == code
+        result[name] = {
+            "infants": int(who.sum()),
+            "observed sensitivity": float(np.nanmean(observed[who])) if who.any() else math.nan,
+            "secure (B)": float(np.mean(classes[who] == "B")) if who.any() else math.nan,
+        }
+    return result
+
+
+def infant_trial_text(result: dict[str, dict[str, float]]) -> str:
+    t, c = result["treated"], result["controls"]
+    return (
+        f"At 12 months: the caregivers of the treated infants ({t['infants']}) answered"
+        f" {t['observed sensitivity']:.0%} of the bids seen on the home visits, those of the"
+        f" controls ({c['infants']}) {c['observed sensitivity']:.0%}; secure (B) in the Strange"
+        f" Situation: treated {t['secure (B)']:.0%}, controls {c['secure (B)']:.0%}."
+    )
+
+
+def infant_trial_spec(result: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """The caregiver programme at 12 months: treated against controls, two bars per measure."""
+    panels = []
+    for measure in ("observed sensitivity", "secure (B)"):
+        values = [
+            {"arm": arm, "value": None if math.isnan(r[measure]) else round(r[measure], 4)}
+            for arm, r in result.items()
+        ]
+        panels.append(
+            {
+                "title": measure,
+                "width": 110,
+                "height": 180,
+                "data": {"values": values},
+                "mark": "bar",
+                "encoding": {
+                    "x": {"field": "arm", "type": "nominal", "title": None, "sort": None},
+                    "y": {
+                        "field": "value",
+                        "type": "quantitative",
+                        "scale": {"domain": [0, 1]},
+                        "title": "share of bids answered" if "sens" in measure else "share",
+                    },
+                    "color": {"field": "arm", "scale": _colour(ARM_COLOURS), "legend": None},
+                },
+            }
+        )
+    return {
+        "$schema": VEGA_LITE,
+        "title": "the caregiver programme at 12 months",
+        "hconcat": panels,
+    }
+
+
+# ---------------------------------------------------------------------- generations
+def generation_settings(settings: Settings, generations: int) -> Settings:
+    """The class's settings as a run of ``generations`` generations (one population): the run
+    made long enough for every parent to live to their child's birth. Raises ParameterError."""
+    params = {**settings.params, "generations": generations}
+    full = validate(params, horizon_years=PARAMETERS["horizon_years"].high)
+    horizon = max(settings.full()["horizon_years"], math.ceil(full["parent_age_max"]))
+    return replace(settings, params={**params, "horizon_years": horizon}, compare=None).checked()
+
+
+def generations_summary(infants: pd.DataFrame) -> pd.DataFrame:
+    """One row per generation (1 = the class's own run): Strange Situation class shares, adult
+    category shares at the end of the run, and for a child generation, the concordance of the
+    parent's security (adult category at the birth) with the child's (class B) and its kappa."""
+    rows = []
+    for generation, people in infants.groupby("generation"):
+        row: dict[str, Any] = {"generation": int(generation) + 1, "people": len(people)}
+        row.update({c: float((people["ssp_class"] == c).mean()) for c in SSP_CLASSES})
+        if "adult_category" in people:
+            row["adult_age"] = float(people["final_age"].max())
+            row.update({c: float((people["adult_category"] == c).mean()) for c in CATEGORIES})
+        if generation > 0:
+            link = transmission(people)
+            parent = people["parent_secure"].to_numpy() == 1
+            secure = people["secure"].to_numpy() == 1
+            row.update(
+                concordance=link["concordance"],
+                kappa=link["kappa"],
+                secure_parents=float(parent.mean()),
+                b_secure_parent=float(secure[parent].mean()) if parent.any() else math.nan,
+                b_insecure_parent=float(secure[~parent].mean()) if (~parent).any() else math.nan,
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _none_if_nan(x: Any) -> Any:
+    return None if isinstance(x, float) and math.isnan(x) else round(float(x), 4)
+
+
+def generations_spec(summary: pd.DataFrame) -> dict[str, Any]:
+    """Per generation: the Strange Situation classes, the adult categories (stacked shares),
+    and the share of secure infants by their parent's security."""
+    generation = {"field": "generation", "type": "ordinal", "axis": {"labelAngle": 0}}
+    share = {"type": "quantitative", "scale": {"domain": [0, 1]}, "title": "share of people"}
+    charts = []
+    adults = f"adults at {summary['adult_age'].max():g}" if "adult_age" in summary else ""
+    for title, labels in (("Strange Situation, 12 months", SSP_CLASSES), (adults, CATEGORIES)):
+        if not set(labels) <= set(summary.columns):
+            continue
+        values = [
+            {"generation": int(r["generation"]), "class": c, "share": _none_if_nan(r[c])}
+            for _, r in summary.iterrows()
+            for c in labels
+        ]
+        colours = {c: CATEGORY_COLOURS[COUNTERPART.get(c, c)] for c in labels}
+        charts.append(
+            {
+                "title": title,
+                "width": GENERATION_PANEL_WIDTH,
+                "height": 200,
+                "data": {"values": values},
+                "mark": "bar",
+                "encoding": {
+                    "x": generation,
+                    "y": {"field": "share", **share, "stack": "zero"},
+                    "color": {
+                        "field": "class",
+                        "scale": _colour(colours),
+                        "sort": list(labels),
+                        "legend": {"title": None, "orient": "bottom", "columns": 2},
+                    },
+                    "order": {"field": "class", "sort": "ascending"},
+                    "tooltip": [{"field": "generation"}, {"field": "class"}, {"field": "share"}],
+                },
+            }
+        )
+    if "kappa" in summary:
+        children = summary[summary["generation"] > 1]
+        values = [
+            {"generation": int(r["generation"]), "parent": parent, "share": _none_if_nan(r[k])}
+            for _, r in children.iterrows()
+            for parent, k in (("secure", "b_secure_parent"), ("insecure", "b_insecure_parent"))
+        ]
+        charts.append(
+            {
+                "title": "secure (B) infants, by the parent's category",
+                "width": GENERATION_PANEL_WIDTH,
+                "height": 200,
+                "data": {"values": values},
+                "mark": {"type": "line", "point": True},
+                "encoding": {
+                    "x": generation,
+                    "y": {"field": "share", **share, "title": "share secure (B)"},
+                    "color": {
+                        "field": "parent",
+                        "legend": {"title": "parent", "orient": "bottom"},
+                        "scale": _colour(
+                            {"secure": CATEGORY_COLOURS["secure"], "insecure": "#666666"}
+                        ),
+                    },
+                },
+            }
+        )
+    independent = {"scale": {"color": "independent"}}
+    return {
+        "$schema": VEGA_LITE,
+        "title": f"{len(summary)} generations: each person raises one child",
+        "resolve": independent,
+        "vconcat": [{"hconcat": charts[:2], "resolve": independent}, *charts[2:]],
+    }
+
+
+def generations_text(summary: pd.DataFrame) -> str:
+    """The parent-child concordance per child generation, as a Markdown table."""
+    if "kappa" not in summary:
+        return ""
+    lines = [
+        "| generation | secure parents | children B: parent secure / insecure | same security"
+        " | kappa |",
+        "|---|---|---|---|---|",
+    ]
+
+    def show(value: float, form: str) -> str:  # none of a group: nothing to show
+        return "-" if pd.isna(value) else format(value, form)
+
+    for _, r in summary[summary["generation"] > 1].iterrows():
+        lines.append(
+            f"| {int(r['generation'])} | {show(r['secure_parents'], '.0%')} |"
+            f" {show(r['b_secure_parent'], '.0%')} / {show(r['b_insecure_parent'], '.0%')} |"
+            f" {show(r['concordance'], '.0%')} | {show(r['kappa'], '.2f')} |"
+        )
+    return (
+        "Parent (adult category at the child's birth) and child (Strange Situation): secure or"
+        " not. Kappa is the agreement beyond chance (0 chance, 1 always the same).\n\n"
+        + "\n".join(lines)
+    )
+
+
 def to_image(spec: dict[str, Any], fmt: str, scale: float = 2.0) -> bytes:
     """A view as PNG or SVG (vl-convert runs Vega itself: no browser, no network)."""
     import vl_convert
@@ -668,6 +1107,13 @@ def _pool() -> ProcessPoolExecutor:
         return _POOL
 
 
+def _drop_broken_pool() -> None:
+    """Forget a pool whose worker died, so that the next request starts a new one."""
+    global _POOL
+    with _POOL_LOCK:
+        _POOL = None
+
+
 @dataclass
 class Ensemble:
     """Runs of one setting in the background, one worker; seeds as ``attachment-sim run
@@ -709,3 +1155,51 @@ class Ensemble:
     @property
     def finished(self) -> bool:
         return self.done == self.runs
+
+
+@dataclass
+class Generations:
+    """The class's settings over several generations, in the background on the ensemble's
+    worker (``simulate_safely``, as ``attachment-sim run --set generations=N`` runs it: the
+    first generation is the class's own run, to the end of the longer horizon)."""
+
+    settings: Settings
+    generations: int
+    infants: pd.DataFrame | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+    def run_settings(self) -> Settings:
+        return generation_settings(self.settings, self.generations)
+
+    def command(self) -> str:
+        return self.run_settings().command()
+
+    def run(self) -> None:
+        """Run every generation and wait (one task on the worker)."""
+        start = time.perf_counter()
+        try:
+            settings = self.run_settings()
+        except ValueError as problem:
+            self.error = str(problem)
+            return
+        spec = RunSpec("run", 0, settings.seed, settings.full())
+        try:
+            out = _pool().submit(simulate_safely, spec).result()
+        except BrokenProcessPool as problem:  # the worker died (killed, out of memory)
+            _drop_broken_pool()
+            self.error = f"the background worker stopped: {problem}"
+            return
+        self.seconds = time.perf_counter() - start
+        if isinstance(out, RunError):
+            self.error = out.message
+        else:
+            self.infants = pd.DataFrame(out.tables["infants"])
+
+    @property
+    def finished(self) -> bool:
+        return self.infants is not None or self.error is not None
+
+    def summary(self) -> pd.DataFrame:
+        assert self.infants is not None
+        return generations_summary(self.infants)

@@ -82,6 +82,41 @@ LESSONS: dict[str, Lesson] = {
                 " start matters.",
             ),
         ),
+        Lesson(
+            key="ways_towards_security",
+            title="4. Ways towards security",
+            seed_section="Moving Towards Secure Attachment",
+            settings=Settings(
+                {
+                    "caregivers": "balanced",
+                    "intervention": "attachment_therapy",
+                    "intervention_target": "insecure",
+                },
+                6,
+            ),
+            jump_to=30.0,
+            notice="The people raised by the balanced mix (as in lesson 2) who are insecure at 25"
+            " are split by lot: about half get half a year of attachment-based therapy, the"
+            " others are their controls and get nothing. In the treated-and-controls view, the"
+            " treated group's mean avoidance falls during the therapy and stays down after it"
+            " ends, while the controls' hardly moves: at the follow-up, a year after the end,"
+            " the treated have lost about a quarter of an ECR point of avoidance, the controls"
+            " almost none, and some of the treated are now secure (none of the controls in this"
+            " run). Mean anxiety hardly changes in either group.",
+            things_to_try=(
+                "Set the dose to 0 and Reset: the treated change no more than the controls (an"
+                " intervention works only through what it changes).",
+                "Try the other interventions: the skills (self_awareness, communication_skills,"
+                " boundaries, cbt_therapy) change what people do and how they read others, not"
+                " the working model itself, so within the follow-up the treated hardly differ"
+                " from the controls.",
+                "Choose caregiver_sensitivity (it starts at 3 months) and jump to 12 months: the"
+                " treated infants' caregivers answer more bids, and more of the infants are"
+                " secure (B).",
+                "Run 3 generations: children of secure parents are more often secure (B) than"
+                " children of insecure parents, though far from always.",
+            ),
+        ),
     )
 }
 

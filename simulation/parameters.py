@@ -523,6 +523,11 @@ def validate(values: dict[str, Any] | None = None, **overrides: Any) -> dict[str
     return checked
 
 
+# The caregiver programme must start by 6 months, so that it precedes the 9-month observation
+# of sensitivity by some months.
+INFANT_PROGRAMME_LATEST = 0.5
+
+
 def _too(name: str, value: Any, allowed: str) -> ParameterError:
     return ParameterError(f"parameter '{name}' = {value!r} does not fit: allowed {allowed}")
 
@@ -549,8 +554,12 @@ def _check_together(p: dict[str, Any]) -> None:
         return
     age = p["intervention_age"]
     if intervention in INFANCY_INTERVENTIONS:
-        if age > 0.5:
-            raise _too("intervention_age", age, f"at most 0.5 (infant age) for {intervention}")
+        if age > INFANT_PROGRAMME_LATEST:
+            raise _too(
+                "intervention_age",
+                age,
+                f"at most {INFANT_PROGRAMME_LATEST:g} (infant age) for {intervention}",
+            )
         if p["intervention_target"] != "everyone":
             raise _too(
                 "intervention_target",

@@ -14,6 +14,7 @@ import shlex
 import time
 import zipfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
 from typing import Any
 
 import ipyvuetify as v
@@ -29,8 +30,13 @@ from simulation import app, cli, demo
 from simulation.demo import Classroom, Settings
 from simulation.lessons import LESSONS
 from simulation.life_course import ADULT_AGE
+from simulation.measures import transmission
+from simulation.parameters import PARAMETERS
+from simulation.runner import RunSpec, simulate
 
 LESSON_1, LESSON_2 = LESSONS["caregiving"], LESSONS["adult_styles"]
+LESSON_4 = LESSONS["ways_towards_security"]
+INTERVENTION_CARD = "Ways towards security: treated and controls"
 WARNING = "Settings changed: press Reset to apply them."
 PLAY, PAUSE = "▶", "❚❚"
 SIX_DIGITS = {"check_dtype": False, "rtol": 1e-5, "atol": 1e-12}  # CSV written with %.6g
@@ -88,6 +94,10 @@ class Demo:
         (slider,) = [w for w in self.rc.find(v.Slider).widgets if w.label.startswith(label)]
         return slider
 
+    def sliders(self, labels: tuple[str, ...]) -> list[Any]:
+        """Every slider whose label starts with one of ``labels``."""
+        return [w for w in self.rc.find(v.Slider).widgets if w.label.startswith(labels)]
+
     def slide(self, label: str, value: float) -> None:
         self.slider(label).v_model = value
 
@@ -143,6 +153,12 @@ class Demo:
         found = [spec for spec in self.specs() if predicate(spec)]
         assert len(found) <= 1
         return found[0] if found else None
+
+    def cards(self) -> list[str]:
+        return [str(w.children[0]) for w in self.rc.find(v.CardTitle).widgets if w.children]
+
+    def has(self, kind: type, label: str) -> bool:
+        return bool(self.rc.find(kind, label=label).widgets)
 
     def warned(self) -> bool:
         return bool(self.rc.find(v.Alert, type="warning", children=[WARNING]).widgets)
@@ -443,6 +459,20 @@ def test_ssp_report_counts_down_to_12_months(page: Demo) -> None:
     assert "275 days to go" in page.ssp_report()
 
 
+def test_lesson_4_ways_towards_security(page: Demo) -> None:
+    lessons = page.control(v.Select, "Lesson").items
+    assert lessons[-1] == LESSON_4.title == "4. Ways towards security"
+    page.choose("Lesson", LESSON_4.title)
+    assert page.room.settings == LESSON_4.settings.checked()
+    assert page.control(v.Select, "Intervention").v_model == "attachment_therapy"
+    assert page.control(v.Select, "Who may take part").v_model == "insecure"
+    assert page.control(v.Select, "Caregivers").v_model == "balanced"
+    assert page.control(v.Select, "Jump to").v_model == "end of the run"
+    (card,) = [t for t in page.prose() if t.startswith(LESSON_4.title)]
+    assert "Moving Towards Secure Attachment" in card and "Things to try" in card
+    assert INTERVENTION_CARD in page.cards()
+
+
 def test_lesson_select_moves_the_controls_and_rebuilds(page: Demo) -> None:
     page.click("Step")
     page.slide("Dyads", 20)  # a draft the lesson replaces
@@ -541,6 +571,219 @@ def test_ensemble_runs_in_the_background(page: Demo, worker_pool: None) -> None:
     page.click("Jump")
     rows = chart()["hconcat"][0]["data"]["values"]
     assert all(r["this run"] is None for r in rows)
+
+
+# -------------------------------------------------------------------- ways towards security
+INTERVENTION_SLIDERS = ("Dose", "Treated share", "Starts at")
+
+
+def test_intervention_control_applies_at_reset(page: Demo) -> None:
+    intervention = PARAMETERS["intervention"]
+    select = page.control(v.Select, "Intervention")
+    assert select.items == list(intervention.choices) and select.v_model == "none"
+    assert not page.sliders(INTERVENTION_SLIDERS)
+    assert INTERVENTION_CARD not in page.cards()  # no intervention, no view (and no arm means)
+    assert page.room.populations[0].arms == []
+
+    # an adult one: the table's defaults; lesson 1 ends at 12 months, so the run is lengthened
+    # to the follow-up (26 weeks from 25, measured 1 year later: 26.5, so 27)
+    page.choose("Intervention", "attachment_therapy")
+    assert page.warned()
+    assert page.slider("Dose").v_model == PARAMETERS["intervention_dose"].default
+    assert page.slider("Treated share").v_model == PARAMETERS["intervention_share"].default
+    age = page.slider("Starts at age")
+    assert age.v_model == PARAMETERS["intervention_age"].default and age.min == ADULT_AGE
+    assert page.control(v.Select, "Who may take part").v_model == "everyone"
+    assert any(t.endswith("the run ends at 27.") for t in page.texts())
+    page.slide("Dose", 0.5)
+    page.slide("Treated share", 0.8)
+    page.choose("Who may take part", "insecure")
+    page.slide("Starts at age", 30)  # ends at 30.5: the run must last to 32
+    assert page.room.model.params["intervention"] == "none"  # nothing applied before Reset
+    page.click("Reset")
+    assert not page.warned()
+    params = page.room.model.params
+    assert params["intervention"] == "attachment_therapy"
+    assert (params["intervention_dose"], params["intervention_share"]) == (0.5, 0.8)
+    assert (params["intervention_target"], params["intervention_age"]) == ("insecure", 30)
+    assert params["horizon_years"] == 32
+    assert [p.model.params["intervention"] for p in page.room.populations] == [
+        "attachment_therapy"
+    ] * 2  # the comparison has the same intervention
+    assert "--set intervention=attachment_therapy" in page.commands()[0]
+    assert INTERVENTION_CARD in page.cards()
+
+    # the caregiver programme: an infant's age (3 months), given to everyone's caregivers
+    page.choose("Intervention", "caregiver_sensitivity")
+    assert page.slider("Starts at").label == "Starts at: 3 months"
+    assert not page.has(v.Select, "Who may take part")
+    page.slide("Starts at", 2)
+    page.click("Reset")
+    params = page.room.model.params
+    assert params["intervention"] == "caregiver_sensitivity"
+    assert (params["intervention_age"], params["intervention_target"]) == (2 / 12, "everyone")
+    assert params["intervention_dose"] == 0.5  # kept from before
+
+    # none: every intervention setting is dropped
+    page.choose("Intervention", "none")
+    assert not page.has(v.Select, "Who may take part")
+    assert not page.sliders(INTERVENTION_SLIDERS)
+    page.click("Reset")
+    assert page.room.model.params["intervention"] == "none"
+    assert not [k for k in page.room.settings.params if k.startswith("intervention")]
+    assert "intervention" not in page.commands()[0]
+    assert INTERVENTION_CARD not in page.cards()
+
+
+def test_intervention_settings_that_do_not_fit_are_reported(page: Demo) -> None:
+    page.choose("Intervention", "self_awareness")
+    page.slide("Starts at age", 5)  # past the slider's end: only a crafted message sends it
+    assert any("intervention_age" in e and "18 or more" in e for e in page.errors())
+    assert page.slider("Starts at age").v_model == 5  # the value to change stays in sight
+    page.click("Reset")
+    assert page.errors() and page.room.model.params["intervention"] == "none"
+
+
+def trial_line(spec: dict[str, Any]) -> pd.DataFrame:
+    """The rows of the intervention chart (age, arm, anxiety, avoidance)."""
+    return pd.DataFrame(spec["hconcat"][0]["layer"][0]["data"]["values"])
+
+
+def test_intervention_view_shows_treated_and_controls(page: Demo) -> None:
+    page.choose("Lesson", LESSON_4.title)
+    small(page, 20)
+    assert any(t.startswith("It starts at age 25") for t in page.texts())
+    page.choose("Jump to", "age 25")
+    page.click("Jump")
+    assert page.room.populations[0].arms == []  # the lot is drawn in the first step from 25
+    page.click("Step")  # 5 steps of 13 weeks: to 26.25, past the end of the therapy (25.5)
+    model = page.room.model
+
+    def chart() -> dict[str, Any] | None:
+        return page.chart(lambda s: str(s.get("title", "")).startswith("attachment_therapy"))
+
+    spec = chart()
+    assert spec is not None
+    rows = trial_line(spec)
+    assert set(rows["arm"]) == {"treated", "controls"}
+    treated, controls = (model.trial_arm == 1).sum(), (model.trial_arm == 0).sum()
+    assert treated and controls
+    title = f"attachment_therapy: the treated ({treated}) and their controls ({controls})"
+    assert spec["title"] == title
+    # one point per arm per step from the start (the baseline) to now, the model's own means
+    for arm, who in (("treated", model.trial_arm == 1), ("controls", model.trial_arm == 0)):
+        line = rows[rows["arm"] == arm]
+        assert list(line["age"]) == pytest.approx([25 + k / 4 for k in range(6)])
+        now = page.room.populations[0].frames[-1][:, who].mean(axis=1)
+        assert line.iloc[-1][["anxiety", "avoidance"]].tolist() == pytest.approx(now, abs=1e-4)
+    # the start, the end and the follow-up are marked
+    marks = spec["hconcat"][1]["layer"][1]["data"]["values"]
+    assert [(m["moment"], m["age"]) for m in marks] == [
+        ("starts", 25.0),
+        ("ends", 25.5),
+        ("follow-up", 26.5),
+    ]
+    assert "The result is measured at the follow-up, age 26.50." in page.texts()
+    page.click("Step")  # to 27.5: past the follow-up
+    (result,) = [t for t in page.prose() if t.startswith("Result.")]
+    m = model.trial_measures
+    change = {
+        arm: m["followup_true_avoidance_ecr"][who] - m["baseline_true_avoidance_ecr"][who]
+        for arm, who in (("treated", model.trial_arm == 1), ("controls", model.trial_arm == 0))
+    }
+    signed = {arm: f"{round(x.mean(), 2) + 0.0:+.2f}" for arm, x in change.items()}  # no -0.00
+    assert f"avoidance of the treated ({treated}) changed by {signed['treated']}" in result
+    assert f"of the controls ({controls}) by {signed['controls']} ECR points" in result
+    assert len(trial_line(chart())) == 2 * 11
+    # taken away with the other figures (a valid Vega-Lite chart: vl-convert draws it)
+    figures = page.room.figures()
+    assert figures["intervention"] == chart()
+    assert demo.to_image(figures["intervention"], "svg").lstrip().startswith(b"<svg")
+
+
+def test_caregiver_programme_view_at_12_months(page: Demo) -> None:
+    small(page, 20)
+    page.choose("Intervention", "caregiver_sensitivity")
+    page.click("Reset")
+    page.click("Jump")  # lesson 1: to 12 months
+    model = page.room.model
+    bars = page.chart(lambda s: s.get("title") == "the caregiver programme at 12 months")
+    assert bars is not None
+    sensitivity, secure = (
+        {r["arm"]: r["value"] for r in panel["data"]["values"]} for panel in bars["hconcat"]
+    )
+    treated, controls = model.trial_arm == 1, model.trial_arm == 0
+    classes = model.ssp.attachment_class
+    assert secure == {
+        "treated": pytest.approx(np.mean(classes[treated] == "B"), abs=1e-4),
+        "controls": pytest.approx(np.mean(classes[controls] == "B"), abs=1e-4),
+    }
+    observed = model.observed_sensitivity
+    assert sensitivity["treated"] == pytest.approx(np.nanmean(observed[treated]), abs=1e-4)
+    assert demo.to_image(bars, "svg").lstrip().startswith(b"<svg")
+    (result,) = [t for t in page.prose() if t.startswith("Result.")]
+    assert result.startswith(
+        f"Result. At 12 months: the caregivers of the treated infants ({treated.sum()})"
+    )
+
+
+# -------------------------------------------------------------------- generations
+class InProcess(Executor):
+    """Runs each submitted call at once, in this process (the worker's job without a worker)."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
+        future: Future = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def test_generations_view_runs_generations(page: Demo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(demo, "_pool", InProcess)
+    small(page, 10)
+    generations = PARAMETERS["generations"]
+    slider = page.slider("Generations")
+    assert (slider.v_model, slider.max) == (app.GENERATIONS, generations.high)
+    page.slide("Generations", 2)
+    page.click("Run 2 generations")
+
+    def chart() -> dict[str, Any] | None:
+        return page.chart(lambda s: str(s.get("title", "")).startswith("2 generations"))
+
+    wait_for(chart, 30, "the generations chart")
+    wait_for(lambda: not page.button("Run 2 generations").disabled, 10, "the button to return")
+    # the same run as the command line makes it: lesson 1's settings, two generations, to 35
+    command = (
+        "attachment-sim run --seed 1 --set caregivers=consistent --set generations=2"
+        " --set horizon_years=35 --set n_dyads=10"
+    )
+    assert f"Reproduce: {command}" in page.texts()
+    settings = demo.generation_settings(page.room.settings, 2)
+    out = simulate(RunSpec("run", 0, 1, settings.full()))
+    infants = pd.DataFrame(out.tables["infants"])
+    ssp, adults = chart()["vconcat"][0]["hconcat"]
+    for panel, labels, column in (
+        (ssp, demo.SSP_CLASSES, "ssp_class"),
+        (adults, demo.CATEGORIES, "adult_category"),
+    ):
+        rows = pd.DataFrame(panel["data"]["values"])
+        assert sorted(set(rows["generation"])) == [1, 2]
+        for generation, shares in rows.groupby("generation"):
+            people = infants[infants["generation"] == generation - 1]
+            expected = [float(np.mean(people[column] == c)) for c in labels]
+            assert shares.set_index("class").loc[list(labels), "share"].tolist() == (
+                pytest.approx(expected, abs=1e-4)
+            )
+    assert demo.to_image(chart(), "svg").lstrip().startswith(b"<svg")
+    # the concordance of the parent's security with the child's, with kappa
+    row = demo.generations_summary(infants).iloc[1]
+    # (NaN when every parent or every child is in one group: agreement beyond chance is undefined)
+    expected_kappa = transmission(infants[infants["generation"] == 1])["kappa"]
+    assert row["kappa"] == pytest.approx(expected_kappa, nan_ok=True)
+    (table,) = [t for t in page.prose() if t.startswith("Parent (adult category")]
+    assert (
+        f"2 {row['secure_parents']:.0%} {row['b_secure_parent']:.0%} /"
+        f" {row['b_insecure_parent']:.0%} {row['concordance']:.0%} {row['kappa']:.2f}"
+    ) in table
 
 
 # -------------------------------------------------------------------- take it away
