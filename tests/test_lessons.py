@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulation.demo import Classroom, couples_spec, generation_settings, generations_summary
+from simulation.demo import Classroom, couples_spec, generation_settings
 from simulation.lessons import LESSONS
 from simulation.life_course import ecr_scale
-from simulation.measures import correlation
+from simulation.measures import correlation, transmission
 from simulation.runner import RunSpec, simulate
 
 SEEDS = tuple(range(101, 109))  # robustness: eight seeds, none of them a lesson's own
@@ -557,17 +557,24 @@ def test_ways_lesson_three_generations():
     # things_to_try: "Run 3 generations: children of secure parents are more often secure (B)
     # than children of insecure parents, though far from always." The demo's generations view
     # on the lesson's settings (the run lengthened to 35 so every parent lives to the birth).
-    # Measured (seed 6): generation 2, B 68% of secure parents' children against 46%,
-    # concordance 62%, kappa .21 (.215); generation 3, 63% against 46%, kappa .14. Seeds 101-103:
-    # kappa .11-.35, secure parents' children ahead in every generation. Margins: ahead, kappa
-    # above 0 (chance) and agreement below 90% in each child generation. One seed only: three
-    # lives of 100 people take about 2.5 s.
+    # One run of 100 families is small: on the lesson's seed 6 the second generation shows no
+    # difference (B 59% of secure parents' children against 59%, kappa .01) and the third a large
+    # one (69% against 19%, kappa .32). Over seeds 6 and 101-103 (measured): B 69% against 44%
+    # in the second generation and 70% against 35% in the third, kappa .01-.41 per run. Margins:
+    # pooled over the four seeds, secure parents' children ahead by 10 points and kappa above .1
+    # in each child generation (the pooled sd of a difference of shares is about .05 here).
     lesson = LESSONS["ways_towards_security"]
     settings = generation_settings(lesson.settings, 3)
     assert settings.full()["horizon_years"] == 35
-    out = simulate(RunSpec("run", 0, settings.seed, settings.full()))
-    summary = generations_summary(pd.DataFrame(out.tables["infants"]))
-    assert list(summary["generation"]) == [1, 2, 3]
-    for _, row in summary[summary["generation"] > 1].iterrows():
-        assert row["b_secure_parent"] > row["b_insecure_parent"], summary
-        assert row["kappa"] > 0 and row["concordance"] < 0.9, summary
+    frames = []
+    for seed in (settings.seed, 101, 102, 103):
+        out = simulate(RunSpec("run", 0, seed, settings.full()))
+        frames.append(pd.DataFrame(out.tables["infants"]).assign(seed=seed))
+    people = pd.concat(frames, ignore_index=True)
+    for generation in (1, 2):
+        children = people[people["generation"] == generation]
+        secure_parent = children["parent_secure"] == 1
+        b_secure = children.loc[secure_parent, "secure"].mean()
+        b_insecure = children.loc[~secure_parent, "secure"].mean()
+        assert b_secure - b_insecure > 0.10, (generation, b_secure, b_insecure)
+        assert transmission(children)["kappa"] > 0.1
