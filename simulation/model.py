@@ -74,6 +74,7 @@ from simulation.partners import (
     dispositions,
     match,
     read_responses,
+    security,
 )
 from simulation.strange_situation import StrangeSituationResult, strange_situation
 from simulation.transmission import parental_care
@@ -739,6 +740,7 @@ class AttachmentModel(Model):
             **{f"d_{k}": v for k, v in vars(d).items()},
             "partnered": self.partner >= 0,
             "satisfaction": self.satisfaction,
+            "security": security(measures),
             "anxiety_ecr": ecr_scale(measures.anxiety),
             "avoidance_ecr": ecr_scale(measures.avoidance),
             "category": category,
@@ -748,7 +750,6 @@ class AttachmentModel(Model):
             self.at_birth = {
                 k: np.empty(self.n_dyads, dtype=np.asarray(v).dtype) for k, v in state.items()
             }
-            self.at_birth["category"] = np.empty(self.n_dyads, dtype=object)
         for k, v in state.items():
             self.at_birth[k][due] = np.asarray(v)[due]
         self._born |= due
@@ -769,12 +770,11 @@ class AttachmentModel(Model):
         if not self.at_birth:
             return {}
         b = self.at_birth
-        security = 1.0 - 0.5 * ((b["anxiety_ecr"] - 1.0) / 6.0 + (b["avoidance_ecr"] - 1.0) / 6.0)
         return {
             "parent_age": b["age"],
             "parent_category": b["category"],
             "parent_secure": (b["category"] == "secure").astype(int),
-            "parent_security": security,
+            "parent_security": b["security"],
             "parent_anxiety_ecr": b["anxiety_ecr"],
             "parent_avoidance_ecr": b["avoidance_ecr"],
             "parent_partnered": b["partnered"].astype(int),

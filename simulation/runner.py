@@ -105,11 +105,9 @@ def simulate(spec: RunSpec) -> RunOutput:
         table = model.infant_table()
         # The Strange Situation again on the same infants, same day, with independent noise:
         # agreement between the two classes measures the procedure's own reliability.
-        retest_rng = np.random.default_rng(
-            np.random.SeedSequence(spec.seed, spawn_key=(RETEST_STREAM, generation))
-            if generation
-            else np.random.SeedSequence(spec.seed, spawn_key=(RETEST_STREAM,))
-        )
+        # (the first generation keeps the single-generation run's stream)
+        key = (RETEST_STREAM, generation) if generation else (RETEST_STREAM,)
+        retest_rng = np.random.default_rng(np.random.SeedSequence(spec.seed, spawn_key=key))
         table["ssp_retest_class"] = model.run_strange_situation(retest_rng).attachment_class
         table.update(parents)  # the parents of this generation (from the one before)
         couples = model.couples_table()

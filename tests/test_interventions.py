@@ -36,17 +36,7 @@ from simulation.partners import (
     withdrawal_chance,
 )
 from simulation.working_model import FIELDS, WorkingModel
-
-
-def run_model(seed=0, **params):
-    """Run a model to its end (as tests/conftest.py does; defined here so that the file also
-    runs under a plain ``pytest``)."""
-    params.setdefault("horizon_years", 1)
-    model = AttachmentModel(rng=seed, **params)
-    while model.running:
-        model.step()
-    return model
-
+from tests.conftest import run_model, working_models
 
 # Hand-made working models (one person each); their dispositions follow from the model's own
 # rules, so intensity and the strategies are consistent with each other.
@@ -54,17 +44,6 @@ SECURE = dict(self_model=0.9, other_model=0.85, uncertainty=0.2)
 ANXIOUS = dict(self_model=0.35, other_model=0.45, uncertainty=0.8)  # hyperactivating
 AVOIDANT = dict(self_model=0.7, other_model=0.25, uncertainty=0.1, suppression=0.5)  # deactivating
 FEARFUL = dict(self_model=0.3, other_model=0.3, uncertainty=0.5, suppression=0.3, alarm=0.6)
-
-
-def working_models(*groups):
-    """One working model per person: ``groups`` are (values, count) pairs."""
-    parts = []
-    for values, count in groups:
-        wm = WorkingModel.newborn(count)
-        for name, value in values.items():
-            getattr(wm, name)[:] = value
-        parts.append(wm)
-    return WorkingModel(**{f: np.concatenate([getattr(w, f) for w in parts]) for f in FIELDS})
 
 
 def people(*groups):

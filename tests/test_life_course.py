@@ -22,17 +22,7 @@ from simulation.working_model import (
     avoidance,
     update_working_model,
 )
-
-
-def run_model(seed=0, **params):
-    """Run a model to its end (as tests/conftest.py does; defined here so that the file also
-    runs under a plain ``pytest``, which does not put the project root on the import path)."""
-    params.setdefault("horizon_years", 1)
-    model = AttachmentModel(rng=seed, **params)
-    while model.running:
-        model.step()
-    return model
-
+from tests.conftest import run_model
 
 # ---------------------------------------------------------------------- plasticity
 

@@ -18,6 +18,7 @@ from simulation.partners import Dispositions, dispositions
 from simulation.runner import RunSpec, generation_seed, simulate
 from simulation.transmission import parental_care
 from simulation.working_model import FIELDS, WorkingModel
+from tests.conftest import working_models
 
 NOISE_DEFAULT = PARAMETERS["transmission_noise"].default
 NOISE_MAX = PARAMETERS["transmission_noise"].high
@@ -167,16 +168,6 @@ SECURE = dict(self_model=0.9, other_model=0.85, uncertainty=0.2)
 ANXIOUS = dict(self_model=0.35, other_model=0.45, uncertainty=0.8)
 AVOIDANT = dict(self_model=0.7, other_model=0.25, uncertainty=0.1, suppression=0.5)
 CHILDREN = 600
-
-
-def working_models(*groups):
-    parts = []
-    for values, count in groups:
-        wm = WorkingModel.newborn(count)
-        for name, value in values.items():
-            getattr(wm, name)[:] = value
-        parts.append(wm)
-    return WorkingModel(**{f: np.concatenate([getattr(w, f) for w in parts]) for f in FIELDS})
 
 
 def raise_children(parent_models, seed):
