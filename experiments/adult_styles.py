@@ -24,10 +24,10 @@ import pandas as pd
 from simulation import life_figures
 from simulation.experiment import ExperimentError, script_main
 from simulation.figures import save_figure
-from simulation.life_course import CATEGORIES
 from simulation.measures import Z95, infant_to_adult
+from simulation.model.life_course import CATEGORIES
+from simulation.model.strange_situation import CLASSES
 from simulation.storage import write_json, write_table
-from simulation.strange_situation import CLASSES
 from simulation.sweep import Options, run_sweep
 
 # ---- the model and its parameters -------------------------------------------------------------

@@ -30,11 +30,11 @@ import pandas as pd
 from simulation import life_figures
 from simulation.experiment import ExperimentError, script_main
 from simulation.figures import save_figure
-from simulation.life_course import ADULT_AGE, CATEGORIES, WEEKS_PER_YEAR
 from simulation.measures import Z95
 from simulation.model import AttachmentModel
-from simulation.parameters import validate
-from simulation.runner import run_seed
+from simulation.model.life_course import ADULT_AGE, CATEGORIES, WEEKS_PER_YEAR
+from simulation.model.parameters import validate
+from simulation.model.run import run_seed
 from simulation.storage import write_json, write_parquet, write_table
 from simulation.sweep import Options, run_sweep
 

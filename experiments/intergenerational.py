@@ -5,8 +5,8 @@ Run:  attachment-sim experiment intergenerational [--runs 20 --workers 2 --seed 
 
 GENERATIONS generations of DYADS people: the first is raised by the POPULATION mix; every person
 then becomes the caregiver of one child born when they are 25-35, and their care follows from
-their own working model and relationship at the birth (simulation/transmission.py). Each parent
-is classified by their adult category at the birth and each child by the Strange Situation at
+their own working model and relationship at the birth (simulation/model/transmission.py). Each
+parent is classified by their adult category at the birth and each child by the Strange Situation at
 12 months; the numbers pool every parent-child pair of every generation after the first.
 At the defaults (20 runs of 3 generations of 200 people to age 35) it takes about a minute with
 2 workers.
@@ -24,8 +24,8 @@ from simulation import trial_figures
 from simulation.experiment import ExperimentError, script_main
 from simulation.figures import save_figure
 from simulation.measures import transmission
+from simulation.model.strange_situation import CLASSES
 from simulation.storage import write_json, write_table
-from simulation.strange_situation import CLASSES
 from simulation.sweep import Options, run_sweep
 
 # ---- the model and its parameters -------------------------------------------------------------

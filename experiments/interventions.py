@@ -15,7 +15,8 @@ on security in the Strange Situation at 12 months.
 At the defaults (30 runs of 200 people per intervention) it takes about 2 minutes with 2 workers.
 
 A model is not a clinical trial: the sizes follow from the assumed strength of each mechanism
-(simulation/interventions.py). Copy this file and edit TARGET, AGE, WEEKS or DOSE to try yours.
+(simulation/model/interventions.py). Copy this file and edit TARGET, AGE, WEEKS or DOSE to try
+yours.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ import pandas as pd
 from simulation import trial_figures
 from simulation.experiment import script_main
 from simulation.figures import save_figure
-from simulation.interventions import INFANCY_INTERVENTIONS, INTERVENTIONS
 from simulation.measures import effect_of_change
-from simulation.parameters import intervention_end_age, validate
+from simulation.model.interventions import INFANCY_INTERVENTIONS, INTERVENTIONS
+from simulation.model.parameters import intervention_end_age, validate
 from simulation.storage import write_json, write_table
 from simulation.sweep import Options, run_sweep
 

@@ -24,8 +24,8 @@ from SALib.analyze import morris as morris_analysis
 from SALib.sample import morris as morris_design
 
 from simulation import figures
-from simulation.caregiving import draw_caregivers
 from simulation.experiment import script_main
+from simulation.model.caregiving import draw_caregivers
 from simulation.storage import write_json, write_table
 from simulation.sweep import Options, grid, run_sweep
 

@@ -17,7 +17,6 @@ import markdown
 import solara
 import solara.lab
 
-from simulation.caregiving import MIXES
 from simulation.demo import (
     DEMO_DYADS,
     INFANT_PROGRAMME_LATEST,
@@ -41,14 +40,15 @@ from simulation.demo import (
     trial_marks,
     trial_result,
 )
-from simulation.interventions import (
+from simulation.lessons import DEFAULT_LESSON, LESSONS, Lesson
+from simulation.model.caregiving import MIXES
+from simulation.model.interventions import (
     COUPLE_INTERVENTIONS,
     INFANCY_INTERVENTIONS,
     SINGLES_INTERVENTIONS,
 )
-from simulation.lessons import DEFAULT_LESSON, LESSONS, Lesson
-from simulation.life_course import ADOLESCENCE_AGE, ADULT_AGE, WEEKS_PER_STEP, WEEKS_PER_YEAR
-from simulation.parameters import (
+from simulation.model.life_course import ADOLESCENCE_AGE, ADULT_AGE, WEEKS_PER_STEP, WEEKS_PER_YEAR
+from simulation.model.parameters import (
     DEFAULTS,
     PARAMETERS,
     intervention_end_age,
@@ -69,7 +69,7 @@ ENSEMBLE_RUNS = 20  # a modest default: about 10 s for a whole life course on on
 NO_COMPARE = "no comparison"
 GENERATIONS = 3  # the generations view's default: about 1 s a generation of 100 people
 SMALL = {"font-size": "0.8em"}
-# What each way towards security does in the model (simulation/interventions.py).
+# What each way towards security does in the model (simulation/model/interventions.py).
 INTERVENTION_NOTES = {
     "self_awareness": "noticing one's own automatic reactions: anxious and avoidant reactions"
     " are acted on less often",

@@ -19,7 +19,7 @@ from simulation.experiment import (
     run_reporting_errors,
     seed_int,
 )
-from simulation.parameters import PARAMETERS, ParameterError, parse_assignment, validate
+from simulation.model.parameters import PARAMETERS, ParameterError, parse_assignment, validate
 from simulation.storage import write_json, write_table
 
 PROG = "attachment-sim"
@@ -110,8 +110,8 @@ def _collect_settings(args: argparse.Namespace) -> dict[str, Any]:
 
 def command_run(args: argparse.Namespace) -> int:
     from simulation.measures import class_shares, correlation, retest_agreement
+    from simulation.model.strange_situation import CLASS_NAMES
     from simulation.runner import run_replicates
-    from simulation.strange_situation import CLASS_NAMES
 
     params = _collect_settings(args)
     results = run_replicates(
@@ -167,8 +167,8 @@ def command_run(args: argparse.Namespace) -> int:
 def _print_adult_outcomes(results: Any) -> dict[str, Any]:
     """Adult categories, how infant classes carried into them, and couple outcomes."""
 
-    from simulation.life_course import CATEGORIES
     from simulation.measures import correlation, infant_to_adult
+    from simulation.model.life_course import CATEGORIES
 
     infants, couples = results.infants, results.couples
     age = int(infants["final_age"].max())
@@ -287,9 +287,9 @@ def _reunion_words(scores: dict[str, float]) -> str:
 
 
 def command_ssp(args: argparse.Namespace) -> int:
-    from simulation.caregiving import MIXES
     from simulation.model import AttachmentModel
-    from simulation.strange_situation import CLASS_NAMES, EPISODES, REUNIONS
+    from simulation.model.caregiving import MIXES
+    from simulation.model.strange_situation import CLASS_NAMES, EPISODES, REUNIONS
 
     if args.caregiver not in MIXES:
         raise ParameterError(
@@ -401,7 +401,7 @@ def command_params(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------ parser
 def build_parser() -> argparse.ArgumentParser:
-    from simulation.caregiving import MIXES
+    from simulation.model.caregiving import MIXES
 
     parser = argparse.ArgumentParser(
         prog=PROG,

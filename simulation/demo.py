@@ -27,8 +27,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulation.interventions import INFANCY_INTERVENTIONS
-from simulation.life_course import (
+from simulation.measures import transmission
+from simulation.model import AttachmentModel
+from simulation.model.attachment_model import OBSERVATION_AGE_SHARE
+from simulation.model.interventions import INFANCY_INTERVENTIONS
+from simulation.model.life_course import (
     ADOLESCENCE_AGE,
     ADULT_AGE,
     CATEGORIES,
@@ -37,17 +40,15 @@ from simulation.life_course import (
     WEEKS_PER_YEAR,
     ecr_scale,
 )
-from simulation.measures import transmission
-from simulation.model import OBSERVATION_AGE_SHARE, AttachmentModel
-from simulation.parameters import (
+from simulation.model.parameters import (
     INFANT_PROGRAMME_LATEST,
     PARAMETERS,
     intervention_end_age,
     validate,
 )
+from simulation.model.strange_situation import EPISODES, REUNIONS
 from simulation.runner import RunError, RunSpec, make_specs, simulate_safely
 from simulation.storage import CSV_FLOAT_FORMAT
-from simulation.strange_situation import EPISODES, REUNIONS
 
 # Colours of the caregiver styles (colour-blind safe, Okabe-Ito) and of the adult categories.
 STYLE_COLOURS = {

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from simulation.parameters import ParameterError, parse_assignment
+from simulation.model.parameters import ParameterError, parse_assignment
 from simulation.storage import PROJECT_DIR, ResultsError
 from simulation.sweep import Options, RunFailures
 

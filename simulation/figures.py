@@ -11,8 +11,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from simulation.model.strange_situation import CLASS_NAMES, CLASSES  # noqa: E402
 from simulation.storage import atomic_write  # noqa: E402
-from simulation.strange_situation import CLASS_NAMES, CLASSES  # noqa: E402
 
 # Okabe-Ito colours. Each caregiver preset shares the colour of the class it mainly produces.
 CLASS_COLOURS = {"A": "#E69F00", "B": "#0072B2", "C": "#009E73", "D": "#D55E00"}

@@ -14,8 +14,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from simulation.figures import CLASS_COLOURS, POPULATION_LABELS
-from simulation.life_course import CATEGORIES, COUNTERPART
-from simulation.strange_situation import CLASS_NAMES, CLASSES
+from simulation.model.life_course import CATEGORIES, COUNTERPART
+from simulation.model.strange_situation import CLASS_NAMES, CLASSES
 
 ADULT_COLOURS = {
     "secure": CLASS_COLOURS["B"],  # #0072B2

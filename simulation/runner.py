@@ -1,4 +1,5 @@
-"""Many independent runs, on local worker processes or a Dask cluster, reproducibly.
+"""Many independent runs (each one `simulation.model.run.simulate`), on local worker processes or
+a Dask cluster, reproducibly.
 
 Each run's seed is derived from the master seed, the label of its parameter set and the replicate
 number (numpy SeedSequence), so a run's result never depends on which worker ran it, on the order
@@ -12,42 +13,17 @@ import signal
 import sys
 import traceback
 import warnings
-import zlib
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from simulation.measures import run_summary
-from simulation.model import AttachmentModel
-from simulation.parameters import ParameterError, validate
-
-RETEST_STREAM = 1  # spawn key of the independent random stream for the Strange Situation re-test
-GENERATION_STREAM = 2  # spawn key of the streams of the generations after the first
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    """One run: its parameter set (label, index), replicate number, seed and parameters."""
-
-    label: str
-    replicate: int
-    seed: int
-    params: dict[str, Any]
-    point: int = 0
-
-
-@dataclass
-class RunOutput:
-    """What one run returns: a summary row and its other tables (see ``PER_RUN_TABLES``)."""
-
-    summary: dict[str, Any]
-    tables: dict[str, dict[str, Any]]
+from simulation.model.parameters import ParameterError, validate
+from simulation.model.run import PER_RUN_TABLES, RunOutput, RunSpec, run_seed, simulate
 
 
 @dataclass
@@ -57,10 +33,6 @@ class RunError:
     spec: RunSpec
     message: str
     details: str = field(repr=False, default="")
-
-
-# The tables one run adds rows to, besides its row in ``runs``.
-PER_RUN_TABLES = ("infants", "timeseries", "life", "couples")
 
 
 @dataclass
@@ -74,64 +46,6 @@ class Results:
     timeseries: pd.DataFrame
     life: pd.DataFrame
     couples: pd.DataFrame
-
-
-def run_seed(master_seed: int, label: str, replicate: int) -> int:
-    """The seed of one run, derived from the master seed, the parameter-set label and replicate."""
-    key = (zlib.crc32(label.encode()), replicate)
-    return int(np.random.SeedSequence(master_seed, spawn_key=key).generate_state(1)[0])
-
-
-def generation_seed(seed: int, generation: int) -> int | np.random.SeedSequence:
-    """The seed of one generation of a run: the run's own seed for the first, so a run with
-    generations > 1 starts as the same run; independent streams for the ones after."""
-    if generation == 0:
-        return seed
-    return np.random.SeedSequence(seed, spawn_key=(GENERATION_STREAM, generation))
-
-
-def simulate(spec: RunSpec) -> RunOutput:
-    """Run one model to its horizon (and each next generation, raised by the one before);
-    return its summary and tables. The summary describes the first generation."""
-    generations = spec.params.get("generations", 1)
-    ids = {"population": spec.label, "point": spec.point, "run": spec.replicate, "seed": spec.seed}
-    parts: dict[str, list[dict[str, Any]]] = {name: [] for name in PER_RUN_TABLES}
-    caregivers, parents, summary = None, {}, {}
-    for generation in range(generations):
-        seed = generation_seed(spec.seed, generation)
-        model = AttachmentModel(rng=seed, caregiver_traits=caregivers, **spec.params)
-        while model.running:
-            model.step()
-        table = model.infant_table()
-        # The Strange Situation again on the same infants, same day, with independent noise:
-        # agreement between the two classes measures the procedure's own reliability.
-        # (the first generation keeps the single-generation run's stream)
-        key = (RETEST_STREAM, generation) if generation else (RETEST_STREAM,)
-        retest_rng = np.random.default_rng(np.random.SeedSequence(spec.seed, spawn_key=key))
-        table["ssp_retest_class"] = model.run_strange_situation(retest_rng).attachment_class
-        table.update(parents)  # the parents of this generation (from the one before)
-        couples = model.couples_table()
-        if generation == 0:
-            summary = {**ids, **spec.params, **run_summary(table, couples)}
-        series = model.datacollector.get_model_vars_dataframe().to_dict(orient="list")
-        tables = dict(infants=table, timeseries=series, life=model.life_table(), couples=couples)
-        for name, columns in tables.items():
-            if generations > 1 and columns:
-                rows = len(next(iter(columns.values())))
-                columns = {"generation": np.full(rows, generation), **columns}
-            parts[name].append(columns)
-        if generation + 1 < generations:
-            caregivers, parents = model.next_generation(), model.parent_table()
-    return RunOutput(summary, {name: _concat(p) for name, p in parts.items()})
-
-
-def _concat(parts: list[dict[str, Any]]) -> dict[str, Any]:
-    """One table from the generations' tables (columns absent from a part are NaN there)."""
-    parts = [p for p in parts if p]
-    if len(parts) <= 1:
-        return parts[0] if parts else {}
-    frame = pd.concat([pd.DataFrame(p) for p in parts], ignore_index=True)
-    return frame.to_dict(orient="list")
 
 
 def simulate_safely(spec: RunSpec) -> RunOutput | RunError:

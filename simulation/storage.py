@@ -117,29 +117,20 @@ def config_hash(config: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-# The modules whose code decides what a run produces (figures, the command line and storage do
-# not): results made by other versions of these are never mixed in one folder.
-MODEL_MODULES = (
-    "parameters",
-    "caregiving",
-    "working_model",
-    "strange_situation",
-    "life_course",
-    "partners",
-    "interventions",
-    "transmission",
-    "agents",
-    "model",
-    "measures",
-    "runner",
-)
+# Everything that decides what a run produces lives in simulation/model/ (figures, the command
+# line and storage do not): results made by other versions of it are never mixed in one folder.
+MODEL_DIR = PACKAGE_DIR / "model"
 
 
 def code_fingerprint(*extra: Path) -> str:
-    """Hash of the model's source (and extra files): tells results of other code apart."""
+    """Hash of the model folder's source (and extra files): tells results of other code apart."""
     digest = hashlib.sha256()
-    for path in [PACKAGE_DIR / f"{m}.py" for m in MODEL_MODULES] + [Path(p) for p in extra]:
-        digest.update(path.name.encode())
+    model_files = sorted(MODEL_DIR.rglob("*.py"))
+    for path in model_files + [Path(p) for p in extra]:
+        name = (
+            path.relative_to(MODEL_DIR).as_posix() if path.is_relative_to(MODEL_DIR) else path.name
+        )
+        digest.update(name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

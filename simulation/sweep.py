@@ -25,8 +25,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulation.parameters import PARAMETERS, ParameterError, validate
-from simulation.runner import RunError, RunOutput, RunSpec, execute, run_seed, to_frames
+from simulation.model.parameters import PARAMETERS, ParameterError, validate
+from simulation.model.run import RunOutput, RunSpec, run_seed
+from simulation.runner import RunError, execute, to_frames
 from simulation.storage import (
     TABLES,
     ResultsFolder,

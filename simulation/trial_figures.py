@@ -15,15 +15,15 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from simulation.figures import CLASS_COLOURS
-from simulation.life_course import CATEGORIES
 from simulation.life_figures import ADULT_COLOURS, population_label
-from simulation.strange_situation import CLASS_NAMES, CLASSES
+from simulation.model.life_course import CATEGORIES
+from simulation.model.strange_situation import CLASS_NAMES, CLASSES
 
 OUTCOME_COLOURS = {"anxiety": "#009E73", "avoidance": "#E69F00", "satisfaction": "#0072B2"}
 ARM_COLOURS = {"treated": "#0072B2", "control": "#999999"}
 NOT_CLINICAL = (
     "A model, not a clinical trial: effect sizes follow from the assumed strength of each"
-    " mechanism (simulation/interventions.py)."
+    " mechanism (simulation/model/interventions.py)."
 )
 
 

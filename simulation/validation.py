@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulation.measures import class_shares, correlation, retest_agreement, shares_dict
-from simulation.strange_situation import CLASS_NAMES, CLASSES
+from simulation.model.strange_situation import CLASS_NAMES, CLASSES
 
 RUNS_NORMATIVE = 100  # science.md section 2: the bands hold "over at least 100 runs"
 RUNS_PRESET = 30

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from simulation.model import AttachmentModel
-from simulation.working_model import FIELDS, WorkingModel
+from simulation.model.working_model import FIELDS, WorkingModel
 
 
 def run_model(seed: int = 0, **params) -> AttachmentModel:

@@ -29,10 +29,10 @@ from solara.components.file_download import FileDownloadWidget
 from simulation import app, cli, demo
 from simulation.demo import Classroom, Settings
 from simulation.lessons import LESSONS
-from simulation.life_course import ADULT_AGE
 from simulation.measures import transmission
-from simulation.parameters import PARAMETERS
-from simulation.runner import RunSpec, simulate
+from simulation.model.life_course import ADULT_AGE
+from simulation.model.parameters import PARAMETERS
+from simulation.model.run import RunSpec, simulate
 
 LESSON_1, LESSON_2 = LESSONS["caregiving"], LESSONS["adult_styles"]
 LESSON_4 = LESSONS["ways_towards_security"]

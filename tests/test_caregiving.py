@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from simulation.caregiving import (
+from simulation.model.caregiving import (
     DIMENSIONS,
     PRESETS,
     daily_availability,

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from simulation.cli import main, parameter_table
-from simulation.parameters import PARAMETERS
+from simulation.model.parameters import PARAMETERS
 
 ROOT = Path(__file__).resolve().parents[1]
 

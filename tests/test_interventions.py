@@ -1,4 +1,4 @@
-"""Ways towards security (simulation.interventions): the plain functions with hand-made people
+"""Ways towards security (simulation.model.interventions): the plain functions with hand-made people
 first, then whole-model trials.
 
 Statistical bands. Plain-function tests draw thousands of weeks from a seeded generator; a share
@@ -14,7 +14,8 @@ does not make them fail.
 import numpy as np
 import pytest
 
-from simulation.interventions import (
+from simulation.model import AttachmentModel
+from simulation.model.interventions import (
     COUPLE_INTERVENTIONS,
     INFANCY_INTERVENTIONS,
     INTERVENTIONS,
@@ -26,16 +27,15 @@ from simulation.interventions import (
     sensitive_care,
     therapy_plasticity,
 )
-from simulation.life_course import ADULTHOOD, CATEGORIES, ecr_scale
-from simulation.model import AttachmentModel
-from simulation.partners import (
+from simulation.model.life_course import ADULTHOOD, CATEGORIES, ecr_scale
+from simulation.model.partners import (
     CoupleWeek,
     Dispositions,
     couple_week,
     dispositions,
     withdrawal_chance,
 )
-from simulation.working_model import FIELDS, WorkingModel
+from simulation.model.working_model import FIELDS, WorkingModel
 from tests.conftest import run_model, working_models
 
 # Hand-made working models (one person each); their dispositions follow from the model's own

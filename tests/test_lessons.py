@@ -26,9 +26,9 @@ import pytest
 
 from simulation.demo import Classroom, couples_spec, generation_settings
 from simulation.lessons import LESSONS
-from simulation.life_course import ecr_scale
 from simulation.measures import correlation, transmission
-from simulation.runner import RunSpec, simulate
+from simulation.model.life_course import ecr_scale
+from simulation.model.run import RunSpec, simulate
 
 SEEDS = tuple(range(101, 109))  # robustness: eight seeds, none of them a lesson's own
 

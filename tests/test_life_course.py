@@ -5,17 +5,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulation.life_course import (
+from simulation.model import AttachmentModel
+from simulation.model.life_course import (
     CATEGORIES,
+    WEEKS_PER_STEP,
     adult_category,
     ecr_scale,
     monthly_events,
     plasticity,
 )
-from simulation.model import WEEKS_PER_STEP, AttachmentModel
-from simulation.parameters import DEFAULTS, ParameterError
-from simulation.partners import CLOSENESS_RATE, couple_week, dispositions
-from simulation.working_model import (
+from simulation.model.parameters import DEFAULTS, ParameterError
+from simulation.model.partners import CLOSENESS_RATE, couple_week, dispositions
+from simulation.model.working_model import (
     Experience,
     WorkingModel,
     anxiety,

@@ -6,7 +6,7 @@ import math
 import pytest
 
 from simulation.experiment import ExperimentError, load_experiment
-from simulation.life_course import CATEGORIES
+from simulation.model.life_course import CATEGORIES
 from simulation.sweep import Options
 
 AGES = ["2", "5", "10", "15", "20", "25", "30"]

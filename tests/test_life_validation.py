@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from simulation.life_course import COUNTERPART
 from simulation.measures import correlation
+from simulation.model.life_course import COUNTERPART
 from simulation.runner import Results, run_many
 
 pytestmark = pytest.mark.validation

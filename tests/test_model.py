@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulation.agents import Caregiver, Person
 from simulation.model import AttachmentModel
+from simulation.model.agents import Caregiver, Person
 from tests.conftest import run_model
 
 

@@ -2,7 +2,13 @@ import math
 
 import pytest
 
-from simulation.parameters import DEFAULTS, PARAMETERS, ParameterError, parse_assignment, validate
+from simulation.model.parameters import (
+    DEFAULTS,
+    PARAMETERS,
+    ParameterError,
+    parse_assignment,
+    validate,
+)
 
 
 def test_defaults_are_valid_and_complete():

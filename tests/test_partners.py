@@ -1,4 +1,5 @@
-"""Adult behaviour rules and perception biases (simulation.partners), with hand-made dispositions.
+"""Adult behaviour rules and perception biases (simulation.model.partners), with hand-made
+dispositions.
 
 Every statistical test draws many couples in one call from a seeded generator and asserts a
 directional difference with a margin far above the sampling error: a share over n independent
@@ -10,7 +11,7 @@ shares are known exactly from the rules, the comments give them.
 import numpy as np
 import pytest
 
-from simulation.partners import (
+from simulation.model.partners import (
     MATCHING_RULES,
     NOTICE_DIRECT,
     NOTICE_INDIRECT,
@@ -27,7 +28,7 @@ from simulation.partners import (
     security,
     withdrawal_chance,
 )
-from simulation.working_model import WorkingModel
+from simulation.model.working_model import WorkingModel
 
 # Hand-made people (each value in [0, 1] except intensity, 1 = an ordinary bid).
 SECURE = dict(

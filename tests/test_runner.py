@@ -1,6 +1,7 @@
 import pandas as pd
 
-from simulation.runner import run_many, run_replicates, run_seed
+from simulation.model.run import run_seed
+from simulation.runner import run_many, run_replicates
 from tests.conftest import run_model
 
 

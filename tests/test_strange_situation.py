@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from simulation.strange_situation import EPISODES, REUNIONS, classify, strange_situation
-from simulation.working_model import WorkingModel
+from simulation.model.strange_situation import EPISODES, REUNIONS, classify, strange_situation
+from simulation.model.working_model import WorkingModel
 
 
 def scores(ps=5.0, cm=4.0, rs=1.5, av=1.5, di=1.0):

@@ -19,7 +19,7 @@ import simulation.runner
 import simulation.storage
 from simulation.cli import main
 from simulation.experiment import ExperimentError, read_config
-from simulation.parameters import ParameterError
+from simulation.model.parameters import ParameterError
 from simulation.storage import ResultsError, load_results
 from simulation.sweep import Options, RunFailures, grid, label_of, run_sweep, sample
 

@@ -1,23 +1,20 @@
-"""The next generation (simulation.transmission and the runner's generations): the care a parent
-gives, from hand-made dispositions, then children raised by controlled parent generations, then
-whole runs with generations > 1.
-
-Statistical bands: a share over n independent infants has a standard error of at most
-0.5 / sqrt(n); each comment gives the n, the measured value and the margin.
+"""The next generation (simulation.model.transmission and the generations of a run): the
+care a parent gives, from hand-made dispositions, then children raised by controlled parent
+generations, then whole runs with generations > 1.
 """
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from simulation.caregiving import DIMENSIONS, PRESETS, draw_caregivers
-from simulation.life_course import CATEGORIES, WEEKS_PER_STEP, WEEKS_PER_YEAR
 from simulation.model import AttachmentModel
-from simulation.parameters import PARAMETERS, ParameterError, validate
-from simulation.partners import Dispositions, dispositions
-from simulation.runner import RunSpec, generation_seed, simulate
-from simulation.transmission import parental_care
-from simulation.working_model import FIELDS, WorkingModel
+from simulation.model.caregiving import DIMENSIONS, PRESETS, draw_caregivers
+from simulation.model.life_course import CATEGORIES, WEEKS_PER_STEP, WEEKS_PER_YEAR
+from simulation.model.parameters import PARAMETERS, ParameterError, validate
+from simulation.model.partners import Dispositions, dispositions
+from simulation.model.run import RunSpec, generation_seed, simulate
+from simulation.model.transmission import parental_care
+from simulation.model.working_model import FIELDS, WorkingModel
 from tests.conftest import working_models
 
 NOISE_DEFAULT = PARAMETERS["transmission_noise"].default

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from simulation.experiment import load_experiment
-from simulation.interventions import INFANCY_INTERVENTIONS, INTERVENTIONS
 from simulation.measures import cohens_d, cohens_kappa, mediation
+from simulation.model.interventions import INFANCY_INTERVENTIONS, INTERVENTIONS
 from simulation.sweep import Options
 
 ADULT = [i for i in INTERVENTIONS if i not in INFANCY_INTERVENTIONS]
@@ -91,8 +91,8 @@ def test_transmission_against_the_meta_analysis():
     import pandas as pd
 
     from simulation.measures import transmission
-    from simulation.parameters import validate
-    from simulation.runner import RunSpec, run_seed, simulate
+    from simulation.model.parameters import validate
+    from simulation.model.run import RunSpec, run_seed, simulate
 
     params = validate(n_dyads=200, generations=3, horizon_years=35)
     frames = []
@@ -110,7 +110,7 @@ def test_transmission_against_the_meta_analysis():
     # IJzendoorn 1995); other paths (consistency, rejection, fear) carry the rest.
     assert 0.05 < stats["sensitivity_mediated_share"] < 0.5
     # The parental-care constants are set so that the normative population reproduces itself
-    # (simulation/transmission.py): the secure share may drift by no more than .06 in two
+    # (simulation/model/transmission.py): the secure share may drift by no more than .06 in two
     # generations (3 sd of the share over 1,600 infants is about .036; the rest is real drift).
     secure = people.groupby("generation")["secure"].mean()
     assert abs(secure[2] - secure[0]) < 0.06

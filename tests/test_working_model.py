@@ -1,6 +1,6 @@
 import numpy as np
 
-from simulation.working_model import (
+from simulation.model.working_model import (
     Experience,
     WorkingModel,
     anxiety,

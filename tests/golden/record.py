@@ -22,7 +22,7 @@ import pandas as pd
 
 from simulation.experiment import load_experiment
 from simulation.model import AttachmentModel
-from simulation.parameters import validate
+from simulation.model.parameters import validate
 from simulation.storage import SORT_KEYS, TABLES, load_results
 from simulation.sweep import Options
 
@@ -112,7 +112,7 @@ def frame_hash(columns: dict[str, Any] | pd.DataFrame) -> str:
 
 def measure_model(params: dict[str, Any], seed: int = SEED) -> dict[str, str]:
     """One run (every generation) to its end; a hash of each of its tables."""
-    from simulation.runner import RunSpec, simulate
+    from simulation.model.run import RunSpec, simulate
 
     output = simulate(RunSpec("golden", 0, seed, validate(params)))
     hashes = {"summary": frame_hash([output.summary])}

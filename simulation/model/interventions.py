@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation.life_course import CATEGORIES
-from simulation.partners import Dispositions
-from simulation.working_model import Strategy, bid_intensity
+from simulation.model.life_course import CATEGORIES
+from simulation.model.partners import Dispositions
+from simulation.model.working_model import Strategy, bid_intensity
 
 INTERVENTIONS = (
     "self_awareness",

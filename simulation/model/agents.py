@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from mesa import Agent
 
-from simulation.working_model import WorkingModel, anxiety, avoidance, strategy
+from simulation.model.working_model import WorkingModel, anxiety, avoidance, strategy
 
 if TYPE_CHECKING:
-    from simulation.model import AttachmentModel
+    from simulation.model.attachment_model import AttachmentModel
 
 
 class Caregiver(Agent):

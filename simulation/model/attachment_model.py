@@ -9,8 +9,8 @@ import numpy as np
 from mesa import Model
 from mesa.datacollection import DataCollector
 
-from simulation.agents import Caregiver, Person
-from simulation.caregiving import (
+from simulation.model.agents import Caregiver, Person
+from simulation.model.caregiving import (
     DIMENSIONS,
     CaregiverTraits,
     daily_availability,
@@ -20,7 +20,7 @@ from simulation.caregiving import (
     neglect_transition,
     respond_to_bids,
 )
-from simulation.interventions import (
+from simulation.model.interventions import (
     COUPLE_INTERVENTIONS,
     ECR_ERROR_SD,
     INFANCY_INTERVENTIONS,
@@ -35,7 +35,7 @@ from simulation.interventions import (
     sensitive_care,
     therapy_plasticity,
 )
-from simulation.life_course import (
+from simulation.model.life_course import (
     ADOLESCENCE,
     ADOLESCENCE_AGE,
     ADULT_AGE,
@@ -63,8 +63,8 @@ from simulation.life_course import (
     monthly_events,
     plasticity,
 )
-from simulation.parameters import intervention_start_week, intervention_steps, validate
-from simulation.partners import (
+from simulation.model.parameters import intervention_start_week, intervention_steps, validate
+from simulation.model.partners import (
     CLOSENESS_RATE,
     SATISFACTION_RATE,
     CoupleWeek,
@@ -76,9 +76,9 @@ from simulation.partners import (
     read_responses,
     security,
 )
-from simulation.strange_situation import StrangeSituationResult, strange_situation
-from simulation.transmission import parental_care
-from simulation.working_model import (
+from simulation.model.strange_situation import StrangeSituationResult, strange_situation
+from simulation.model.transmission import parental_care
+from simulation.model.working_model import (
     Experience,
     WorkingModel,
     anxiety,
@@ -140,7 +140,7 @@ class AttachmentModel(Model):
     """People from birth: daily bids for comfort in the first year (then a Strange Situation),
     monthly care and other relationships to 18, weekly partner interactions after.
 
-    Parameters are those of ``simulation.parameters.PARAMETERS`` (keywords), plus ``rng``.
+    Parameters are those of ``simulation.model.parameters.PARAMETERS`` (keywords), plus ``rng``.
     ``trace_couples`` keeps every couple's week-by-week story in ``couple_log``.
     ``caregiver_traits`` gives every infant's caregiver (the parents of a next generation)
     instead of drawing them from the ``caregivers`` mix.
@@ -244,7 +244,7 @@ class AttachmentModel(Model):
         self.couple_records: list[dict[str, Any]] = []
         self.couple_log: list[dict[str, Any]] = []
 
-        # interventions (see simulation.interventions): arms, skills, measures before and after
+        # interventions (simulation.model.interventions): arms, skills, measures before and after
         self.intervention = p["intervention"]
         self.trial_arm = np.full(n, -1)  # 1 treated, 0 control, -1 not in the trial
         self.recipients = np.zeros(n, dtype=bool)  # everyone who takes part (incl. partners)

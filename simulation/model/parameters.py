@@ -9,16 +9,16 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from simulation.caregiving import MIXES
-from simulation.interventions import (
+from simulation.model.caregiving import MIXES
+from simulation.model.interventions import (
     COUPLE_INTERVENTIONS,
     INFANCY_INTERVENTIONS,
     INTERVENTIONS,
     SINGLES_INTERVENTIONS,
     TARGETS,
 )
-from simulation.life_course import ADULT_AGE, WEEKS_PER_STEP, WEEKS_PER_YEAR
-from simulation.partners import MATCHING_RULES
+from simulation.model.life_course import ADULT_AGE, WEEKS_PER_STEP, WEEKS_PER_YEAR
+from simulation.model.partners import MATCHING_RULES
 
 
 class ParameterError(ValueError):

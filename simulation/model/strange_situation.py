@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation.working_model import WorkingModel, strategy
+from simulation.model.working_model import WorkingModel, strategy
 
 # (name, who is with the infant, stress the episode adds). Stress values order the episodes as
 # the procedure intends: mild novelty, a stranger, separations of rising severity.

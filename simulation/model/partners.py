@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation.working_model import WorkingModel, anxiety, avoidance, bid_intensity, strategy
+from simulation.model.working_model import WorkingModel, anxiety, avoidance, bid_intensity, strategy
 
 MATCHING_RULES = ("random", "assortative", "attraction")
 

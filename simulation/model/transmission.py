@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.caregiving import CaregiverTraits, logistic
-from simulation.life_course import logit
-from simulation.partners import Dispositions
+from simulation.model.caregiving import CaregiverTraits, logistic
+from simulation.model.life_course import logit
+from simulation.model.partners import Dispositions
 
 # Care of a parent with a fully secure working model, unstrained. The base levels here are
 # calibrated so that the parents raised by the normative mix give care like that mix on average
