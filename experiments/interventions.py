@@ -28,8 +28,8 @@ from simulation import trial_figures
 from simulation.experiment import script_main
 from simulation.figures import save_figure
 from simulation.measures import effect_of_change
-from simulation.model.interventions import INFANCY_INTERVENTIONS, INTERVENTIONS
-from simulation.model.parameters import intervention_end_age, validate
+from simulation.model.interventions import INFANCY_INTERVENTIONS, INTERVENTIONS, follow_up_age
+from simulation.model.parameters import validate
 from simulation.storage import write_json, write_table
 from simulation.sweep import Options, run_sweep
 
@@ -43,8 +43,8 @@ INFANT_AGE, INFANT_POPULATION = 0.25, "normative"  # the caregiver programme, fr
 ADULT = [i for i in INTERVENTIONS if i not in INFANCY_INTERVENTIONS]
 TRIAL = dict(intervention_weeks=WEEKS, intervention_dose=DOSE, intervention_share=SHARE)
 _ADULT_TRIAL = dict(TRIAL, caregivers=POPULATION, intervention_target=TARGET, intervention_age=AGE)
-# every adult run ends just after its 1-year follow-up
-HORIZON = int(np.ceil(intervention_end_age(validate(intervention=ADULT[0], **_ADULT_TRIAL)) + 1))
+# every adult run ends just after its follow-up
+HORIZON = int(np.ceil(follow_up_age(validate(intervention=ADULT[0], **_ADULT_TRIAL))))
 POPULATIONS: dict[str, dict] = {
     **{i: dict(_ADULT_TRIAL, intervention=i, horizon_years=HORIZON) for i in ADULT},
     "caregiver_sensitivity": dict(

@@ -19,7 +19,6 @@ import solara.lab
 
 from simulation.demo import (
     DEMO_DYADS,
-    INFANT_PROGRAMME_LATEST,
     Classroom,
     Ensemble,
     Generations,
@@ -45,15 +44,14 @@ from simulation.model.caregiving import MIXES
 from simulation.model.interventions import (
     COUPLE_INTERVENTIONS,
     INFANCY_INTERVENTIONS,
+    INFANT_PROGRAMME_LATEST,
+    INTERVENTIONS,
     SINGLES_INTERVENTIONS,
+    end_age,
+    programme_steps,
 )
 from simulation.model.life_course import ADOLESCENCE_AGE, ADULT_AGE, WEEKS_PER_STEP, WEEKS_PER_YEAR
-from simulation.model.parameters import (
-    DEFAULTS,
-    PARAMETERS,
-    intervention_end_age,
-    intervention_steps,
-)
+from simulation.model.parameters import DEFAULTS, PARAMETERS
 
 PLAY_INTERVAL = 0.25  # seconds between Play updates at most (a class needs to see each one)
 STEPS_PER_UPDATE = (1, 5, 30, 90)
@@ -69,23 +67,6 @@ ENSEMBLE_RUNS = 20  # a modest default: about 10 s for a whole life course on on
 NO_COMPARE = "no comparison"
 GENERATIONS = 3  # the generations view's default: about 1 s a generation of 100 people
 SMALL = {"font-size": "0.8em"}
-# What each way towards security does in the model (simulation/model/interventions.py).
-INTERVENTION_NOTES = {
-    "self_awareness": "noticing one's own automatic reactions: anxious and avoidant reactions"
-    " are acted on less often",
-    "communication_skills": "couple work: asking for support directly instead of by hints"
-    " (couples only)",
-    "boundaries": "couple work: holding back overwhelming or neglecting reactions within agreed"
-    " limits (couples only)",
-    "secure_partner": "a corrective relationship with a consistently responsive partner"
-    " (single people only)",
-    "attachment_therapy": "weekly sessions with a consistently responsive therapist; while"
-    " they last, the working model is more open to change",
-    "cbt_therapy": "fewer biased readings: silence read as abandonment less often, comfort"
-    " believed more often",
-    "caregiver_sensitivity": "video feedback for caregivers of infants: more of the infant's"
-    " bids noticed and answered",
-}
 
 
 @solara.component
@@ -236,7 +217,7 @@ def InterventionControls(draft: solara.Reactive[Settings], full: dict[str, Any])
     def setter(name: str):
         return lambda value: draft.set(draft.value.with_param(name, value).fit_horizon())
 
-    solara.Text(INTERVENTION_NOTES[intervention], style=SMALL)
+    solara.Text(INTERVENTIONS[intervention].note, style=SMALL)
     dose, share, age = (PARAMETERS[f"intervention_{k}"] for k in ("dose", "share", "age"))
     solara.SliderFloat(
         label=f"Dose: {full['intervention_dose']:.2f}",
@@ -276,7 +257,7 @@ def InterventionControls(draft: solara.Reactive[Settings], full: dict[str, Any])
         on_value=setter("intervention_target"),
     )
     # the latest start whose follow-up still fits in the longest run the table allows
-    weeks = WEEKS_PER_STEP * intervention_steps(full)
+    weeks = WEEKS_PER_STEP * programme_steps(full)
     latest = PARAMETERS["horizon_years"].high - 1.0 - weeks / WEEKS_PER_YEAR
     solara.SliderFloat(
         label=f"Starts at age: {full['intervention_age']:g}",
@@ -294,7 +275,7 @@ def InterventionControls(draft: solara.Reactive[Settings], full: dict[str, Any])
         else "people"
     )
     if full["intervention_age"] >= ADULT_AGE:
-        end = intervention_end_age(full)
+        end = end_age(full)
         solara.Text(
             f"For {who} in the chosen group when it starts, split by lot; {weeks} weeks, to age"
             f" {end:.2f}; follow-up 1 year later ({end + 1:.2f}); the run ends at"
@@ -436,7 +417,7 @@ def InterventionView(room: Classroom, tick: int) -> None:
             else "the " + p["intervention_target"]
         )
     heading = (
-        f"**{p['intervention']}** ({INTERVENTION_NOTES[p['intervention']]}): for {whom}, starting"
+        f"**{p['intervention']}** ({INTERVENTIONS[p['intervention']].note}): for {whom}, starting"
         f" {when}; a random {p['intervention_share']:.0%} of them treated at dose"
         f" {p['intervention_dose']:g}, the others their controls."
     )

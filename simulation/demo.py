@@ -30,7 +30,11 @@ import pandas as pd
 from simulation.measures import transmission
 from simulation.model import AttachmentModel
 from simulation.model.attachment_model import OBSERVATION_AGE_SHARE
-from simulation.model.interventions import INFANCY_INTERVENTIONS
+from simulation.model.interventions import (
+    INFANCY_INTERVENTIONS,
+    INFANT_PROGRAMME_LATEST,
+    follow_up_age,
+)
 from simulation.model.life_course import (
     ADOLESCENCE_AGE,
     ADULT_AGE,
@@ -40,12 +44,7 @@ from simulation.model.life_course import (
     WEEKS_PER_YEAR,
     ecr_scale,
 )
-from simulation.model.parameters import (
-    INFANT_PROGRAMME_LATEST,
-    PARAMETERS,
-    intervention_end_age,
-    validate,
-)
+from simulation.model.parameters import PARAMETERS, validate
 from simulation.model.strange_situation import EPISODES, REUNIONS
 from simulation.runner import RunError, RunSpec, make_specs, simulate_safely
 from simulation.storage import CSV_FLOAT_FORMAT
@@ -129,7 +128,7 @@ class Settings:
             return self
         if params["intervention"] in ("none", *INFANCY_INTERVENTIONS):
             return self
-        need = math.ceil(intervention_end_age(params) + 1.0 - 1e-9)
+        need = math.ceil(follow_up_age(params) - 1e-9)
         horizon = self.params.get("horizon_years", PARAMETERS["horizon_years"].default)
         if horizon >= need or need > PARAMETERS["horizon_years"].high:
             return self

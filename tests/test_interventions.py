@@ -25,7 +25,6 @@ from simulation.model.interventions import (
     behaviour,
     eligible,
     sensitive_care,
-    therapy_plasticity,
 )
 from simulation.model.life_course import ADULTHOOD, CATEGORIES, ecr_scale
 from simulation.model.partners import (
@@ -78,7 +77,7 @@ def ratio(numerator, denominator):
 
 def skills_for(n, intervention, people_index, dose=1.0):
     skills = Skills.none(n)
-    skills.grant(intervention, np.asarray(people_index), dose)
+    skills.grant(INTERVENTIONS[intervention], np.asarray(people_index), dose)
     return skills
 
 
@@ -136,14 +135,16 @@ def test_no_skills_give_exactly_the_dispositions():
 
 def test_skills_are_kept_at_their_largest_dose_and_only_one_skill_per_programme():
     skills = Skills.none(3)
-    skills.grant("boundaries", np.array([0, 1]), 1.0)
-    skills.grant("boundaries", np.array([1, 2]), 0.5)  # a second, weaker course lowers nothing
+    skills.grant(INTERVENTIONS["boundaries"], np.array([0, 1]), 1.0)
+    skills.grant(
+        INTERVENTIONS["boundaries"], np.array([1, 2]), 0.5
+    )  # a second, weaker course lowers nothing
     assert skills.limits[0] == skills.limits[1] > skills.limits[2] > 0
     assert not (skills.awareness.any() or skills.directness.any() or skills.reappraisal.any())
     # programmes that add experiences instead of a skill teach none
     for intervention in ("attachment_therapy", "secure_partner", "caregiver_sensitivity"):
         other = Skills.none(3)
-        other.grant(intervention, np.arange(3), 1.0)
+        other.grant(INTERVENTIONS[intervention], np.arange(3), 1.0)
         assert not any(getattr(other, k).any() for k in vars(other)), intervention
 
 
@@ -311,8 +312,9 @@ def test_sensitive_care_closes_part_of_the_gap_to_full_sensitivity():
 
 
 def test_therapy_raises_plasticity_only_with_a_dose():
-    assert therapy_plasticity(0.0) == 1.0
-    assert 1.0 < therapy_plasticity(0.5) < therapy_plasticity(1.0)
+    therapy = INTERVENTIONS["attachment_therapy"].programme
+    assert therapy.plasticity(0.0) == 1.0
+    assert 1.0 < therapy.plasticity(0.5) < therapy.plasticity(1.0)
 
 
 # ---------------------------------------------------------------------- who takes part

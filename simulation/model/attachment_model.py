@@ -24,6 +24,7 @@ from simulation.model.interventions import (
     COUPLE_INTERVENTIONS,
     ECR_ERROR_SD,
     INFANCY_INTERVENTIONS,
+    INTERVENTIONS,
     SECURE_PARTNER_AVAILABILITY,
     SECURE_PARTNER_REJECTION,
     THERAPIST_AVAILABILITY,
@@ -32,8 +33,8 @@ from simulation.model.interventions import (
     assign_by_couple,
     behaviour,
     eligible,
+    programme_weeks,
     sensitive_care,
-    therapy_plasticity,
 )
 from simulation.model.life_course import (
     ADOLESCENCE,
@@ -63,7 +64,7 @@ from simulation.model.life_course import (
     monthly_events,
     plasticity,
 )
-from simulation.model.parameters import intervention_start_week, intervention_steps, validate
+from simulation.model.parameters import validate
 from simulation.model.partners import (
     CLOSENESS_RATE,
     SATISFACTION_RATE,
@@ -254,9 +255,7 @@ class AttachmentModel(Model):
             self.trial_day = round(p["intervention_age"] * self.days)
         elif self.intervention != "none":
             self.skills = Skills.none(n)
-            self.trial_start = intervention_start_week(p)
-            self.trial_end = self.trial_start + WEEKS_PER_STEP * intervention_steps(p)
-            self.trial_followup = self.trial_end + WEEKS_PER_YEAR
+            self.trial_start, self.trial_end, self.trial_followup = programme_weeks(p)
         self._behaviour: Dispositions | None = None
         # parenthood: each person's age at their child's birth, and their state then
         self.parent_age = (
@@ -651,7 +650,9 @@ class AttachmentModel(Model):
             self.recipients[self.partner[treated]] = True
         self.trial_measures = self._trial_snapshot("baseline")
         self.skills.grant(
-            self.intervention, np.flatnonzero(self.recipients), p["intervention_dose"]
+            INTERVENTIONS[self.intervention],
+            np.flatnonzero(self.recipients),
+            p["intervention_dose"],
         )
         self._behaviour = None
 
@@ -702,7 +703,7 @@ class AttachmentModel(Model):
         )
         counts += extra
         if self.intervention == "attachment_therapy":
-            return np.where(who, therapy_plasticity(dose), 1.0)
+            return np.where(who, INTERVENTIONS[self.intervention].programme.plasticity(dose), 1.0)
         return None
 
     def _start_caregiver_programme(self) -> None:

@@ -10,30 +10,15 @@ Plain, vectorised functions (one array entry per person); the model does the sch
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from simulation.model.life_course import CATEGORIES
+from simulation.model.life_course import ADULT_AGE, CATEGORIES, WEEKS_PER_STEP, WEEKS_PER_YEAR
 from simulation.model.partners import Dispositions
 from simulation.model.working_model import Strategy, bid_intensity
-
-INTERVENTIONS = (
-    "self_awareness",
-    "communication_skills",
-    "boundaries",
-    "secure_partner",
-    "attachment_therapy",
-    "cbt_therapy",
-    "caregiver_sensitivity",
-)
-# Both partners of a treated couple take part (couple work); the others treat one person.
-COUPLE_INTERVENTIONS = ("communication_skills", "boundaries")
-# Taken by single people (the corrective relationship is their new relationship).
-SINGLES_INTERVENTIONS = ("secure_partner",)
-# Acts on the caregivers of infants in their first year, not on adults.
-INFANCY_INTERVENTIONS = ("caregiver_sensitivity",)
-TARGETS = ("everyone", "insecure", *CATEGORIES)
 
 # The size of each skill at full dose (dose 1). These are modelling assumptions, chosen so that
 # a full programme moves behaviour a lot but never switches a habit off entirely.
@@ -70,6 +55,161 @@ SENSITIVITY_GAIN_AT_FULL_DOSE = 0.25
 ECR_ERROR_SD = 0.35
 
 
+# ------------------------------------------------------------------ the registry
+@dataclass(frozen=True)
+class Programme:
+    """Bids answered each week by someone new while the programme lasts (a therapist, a secure
+    partner), and how open the working model is meanwhile."""
+
+    bids_per_week: float | None  # None: as many as a partner gets (the need_rate parameter)
+    availability: float
+    rejection: float
+    plasticity_gain: float = 1.0  # learning rate x (1 + (gain - 1) x dose) during the programme
+    is_relationship: bool = False  # a relationship: its people are not looking for a partner
+
+    def plasticity(self, dose: float) -> float:
+        """Factor on the learning rate while it lasts (1 = unchanged at dose 0)."""
+        return 1.0 + (self.plasticity_gain - 1.0) * dose
+
+
+@dataclass(frozen=True)
+class Intervention:
+    """One way towards security: who takes part, when, and which mechanism it acts on."""
+
+    name: str
+    stage: str  # "adulthood" (from 18) or "infancy" (the caregivers of infants)
+    unit: str  # "person", or "couple": both partners of a treated couple take part
+    eligible: str  # "anyone", "couples" or "singles" (within the target group)
+    acts_on: str  # the mechanism it changes, in one sentence (docs)
+    note: str  # what it does, in the words the demo shows
+    skill: str | None = None  # the field of ``Skills`` it teaches
+    skill_at_full_dose: float = 0.0
+    programme: Programme | None = None
+
+
+INTERVENTIONS: dict[str, Intervention] = {
+    i.name: i
+    for i in (
+        Intervention(
+            "self_awareness",
+            "adulthood",
+            "person",
+            "anyone",
+            "hyperactivating and deactivating strategies are acted on less often",
+            "noticing one's own automatic reactions: anxious and avoidant reactions are acted on"
+            " less often",
+            skill="awareness",
+            skill_at_full_dose=AWARENESS_AT_FULL_DOSE,
+        ),
+        Intervention(
+            "communication_skills",
+            "adulthood",
+            "couple",
+            "couples",
+            "indirect bids become direct ones, and direct bids are noticed more often",
+            "couple work: asking for support directly instead of by hints (couples only)",
+            skill="directness",
+            skill_at_full_dose=DIRECTNESS_AT_FULL_DOSE,
+        ),
+        Intervention(
+            "boundaries",
+            "adulthood",
+            "couple",
+            "couples",
+            "escalation, withdrawal and pushing the partner away are held back within limits",
+            "couple work: holding back overwhelming or neglecting reactions within agreed limits"
+            " (couples only)",
+            skill="limits",
+            skill_at_full_dose=LIMITS_AT_FULL_DOSE,
+        ),
+        Intervention(
+            "secure_partner",
+            "adulthood",
+            "person",
+            "singles",
+            "a relationship with a consistently responsive partner adds answered bids",
+            "a corrective relationship with a consistently responsive partner (single people only)",
+            programme=Programme(
+                None, SECURE_PARTNER_AVAILABILITY, SECURE_PARTNER_REJECTION, is_relationship=True
+            ),
+        ),
+        Intervention(
+            "attachment_therapy",
+            "adulthood",
+            "person",
+            "anyone",
+            "weekly sessions answer a few bids consistently and raise the learning rate",
+            "weekly sessions with a consistently responsive therapist; while they last, the"
+            " working model is more open to change",
+            programme=Programme(
+                THERAPY_BIDS_PER_WEEK, THERAPIST_AVAILABILITY, 0.0, THERAPY_PLASTICITY_GAIN
+            ),
+        ),
+        Intervention(
+            "cbt_therapy",
+            "adulthood",
+            "person",
+            "anyone",
+            "silence is read as abandonment less often and comfort is believed more often",
+            "fewer biased readings: silence read as abandonment less often, comfort believed"
+            " more often",
+            skill="reappraisal",
+            skill_at_full_dose=REAPPRAISAL_AT_FULL_DOSE,
+        ),
+        Intervention(
+            "caregiver_sensitivity",
+            "infancy",
+            "person",
+            "anyone",
+            "the caregiver's sensitivity moves part of the way to fully sensitive care",
+            "video feedback for caregivers of infants: more of the infant's bids noticed and"
+            " answered",
+        ),
+    )
+}
+COUPLE_INTERVENTIONS = tuple(n for n, i in INTERVENTIONS.items() if i.unit == "couple")
+SINGLES_INTERVENTIONS = tuple(n for n, i in INTERVENTIONS.items() if i.eligible == "singles")
+INFANCY_INTERVENTIONS = tuple(n for n, i in INTERVENTIONS.items() if i.stage == "infancy")
+TARGETS = ("everyone", "insecure", *CATEGORIES)
+
+
+# ------------------------------------------------------------------ timing
+# Effects are measured this long after a programme ends (the trials' follow-up).
+FOLLOW_UP_YEARS = 1
+# The caregiver programme must start by 6 months, so that it precedes the 9-month observation
+# of sensitivity by some months.
+INFANT_PROGRAMME_LATEST = 0.5
+
+
+def start_week(p: dict[str, Any]) -> int:
+    """Week since the 18th birthday when an adult intervention starts: the first 13-week step
+    that begins at or after ``intervention_age``."""
+    weeks = (p["intervention_age"] - ADULT_AGE) * WEEKS_PER_YEAR
+    return WEEKS_PER_STEP * math.ceil(round(weeks / WEEKS_PER_STEP, 9))
+
+
+def programme_steps(p: dict[str, Any]) -> int:
+    """Adult 13-week steps an intervention lasts (its weeks rounded up)."""
+    return math.ceil(p["intervention_weeks"] / WEEKS_PER_STEP)
+
+
+def programme_weeks(p: dict[str, Any]) -> tuple[int, int, int]:
+    """Weeks since the 18th birthday when an adult programme starts, ends and is followed up."""
+    start = start_week(p)
+    end = start + WEEKS_PER_STEP * programme_steps(p)
+    return start, end, end + FOLLOW_UP_YEARS * WEEKS_PER_YEAR
+
+
+def end_age(p: dict[str, Any]) -> float:
+    """Age when an adult intervention ends."""
+    return ADULT_AGE + programme_weeks(p)[1] / WEEKS_PER_YEAR
+
+
+def follow_up_age(p: dict[str, Any]) -> float:
+    """Age when an adult intervention's effects are measured."""
+    return end_age(p) + FOLLOW_UP_YEARS
+
+
 @dataclass
 class Skills:
     """Skills learned in an intervention, one entry per person (0 = none). They are kept after
@@ -84,18 +224,11 @@ class Skills:
     def none(cls, n: int) -> Skills:
         return cls(*(np.zeros(n) for _ in range(4)))
 
-    def grant(self, intervention: str, people: np.ndarray, dose: float) -> None:
-        """Give ``people`` the skill ``intervention`` teaches, at ``dose`` (0-1)."""
-        skill = {
-            "self_awareness": ("awareness", AWARENESS_AT_FULL_DOSE),
-            "communication_skills": ("directness", DIRECTNESS_AT_FULL_DOSE),
-            "boundaries": ("limits", LIMITS_AT_FULL_DOSE),
-            "cbt_therapy": ("reappraisal", REAPPRAISAL_AT_FULL_DOSE),
-        }.get(intervention)
-        if skill is not None:
-            name, full = skill
-            values = getattr(self, name)
-            values[people] = np.maximum(values[people], dose * full)
+    def grant(self, intervention: Intervention, people: np.ndarray, dose: float) -> None:
+        """Give ``people`` the skill ``intervention`` teaches (if any), at ``dose`` (0-1)."""
+        if intervention.skill is not None:
+            values = getattr(self, intervention.skill)
+            values[people] = np.maximum(values[people], dose * intervention.skill_at_full_dose)
 
 
 def behaviour(d: Dispositions, skills: Skills) -> Dispositions:
@@ -126,11 +259,6 @@ def sensitive_care(sensitivity: np.ndarray, dose: float) -> np.ndarray:
     return sensitivity + dose * SENSITIVITY_GAIN_AT_FULL_DOSE * (1.0 - sensitivity)
 
 
-def therapy_plasticity(dose: float) -> float:
-    """Factor on the learning rate during therapy sessions (1 = unchanged at dose 0)."""
-    return 1.0 + (THERAPY_PLASTICITY_GAIN - 1.0) * dose
-
-
 def eligible(
     intervention: str, target: str, category: np.ndarray, partnered: np.ndarray
 ) -> np.ndarray:
@@ -142,9 +270,9 @@ def eligible(
         ok = category != "secure"
     else:
         ok = category == target
-    if intervention in COUPLE_INTERVENTIONS:
+    if INTERVENTIONS[intervention].eligible == "couples":
         ok &= partnered
-    if intervention in SINGLES_INTERVENTIONS:
+    elif INTERVENTIONS[intervention].eligible == "singles":
         ok &= ~partnered
     return ok
 

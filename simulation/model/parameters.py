@@ -12,12 +12,16 @@ from typing import Any
 from simulation.model.caregiving import MIXES
 from simulation.model.interventions import (
     COUPLE_INTERVENTIONS,
+    FOLLOW_UP_YEARS,
     INFANCY_INTERVENTIONS,
+    INFANT_PROGRAMME_LATEST,
     INTERVENTIONS,
     SINGLES_INTERVENTIONS,
     TARGETS,
+    end_age,
+    follow_up_age,
 )
-from simulation.model.life_course import ADULT_AGE, WEEKS_PER_STEP, WEEKS_PER_YEAR
+from simulation.model.life_course import ADULT_AGE
 from simulation.model.partners import MATCHING_RULES
 
 
@@ -391,7 +395,7 @@ PARAMETERS: dict[str, Parameter] = {
             "intervention_age",
             25.0,
             "age when the intervention starts (from 18; caregiver_sensitivity: the infant's age,"
-            " at most 0.5 so it precedes the 9-month observation)",
+            f" at most {INFANT_PROGRAMME_LATEST:g} so it precedes the 9-month observation)",
             "years",
             0.0,
             79.0,
@@ -401,7 +405,7 @@ PARAMETERS: dict[str, Parameter] = {
             "intervention_weeks",
             26,
             "how long it lasts (adult ones in whole 13-week steps, rounded up); effects are"
-            " measured 1 year after it ends",
+            f" measured {FOLLOW_UP_YEARS} year after it ends",
             "weeks",
             1,
             520,
@@ -523,11 +527,6 @@ def validate(values: dict[str, Any] | None = None, **overrides: Any) -> dict[str
     return checked
 
 
-# The caregiver programme must start by 6 months, so that it precedes the 9-month observation
-# of sensitivity by some months.
-INFANT_PROGRAMME_LATEST = 0.5
-
-
 def _too(name: str, value: Any, allowed: str) -> ParameterError:
     return ParameterError(f"parameter '{name}' = {value!r} does not fit: allowed {allowed}")
 
@@ -569,32 +568,14 @@ def _check_together(p: dict[str, Any]) -> None:
         return
     if age < 18.0:
         raise _too("intervention_age", age, f"18 or more for {intervention} (an adult one)")
-    end = intervention_end_age(p)
-    if p["horizon_years"] < end + 1.0:
+    measured = follow_up_age(p)
+    if p["horizon_years"] < measured:
         raise _too(
             "horizon_years",
             p["horizon_years"],
-            f"at least {math.ceil(end + 1.0)} for this intervention (it ends at age {end:.2f}"
-            " and is measured 1 year later)",
+            f"at least {math.ceil(measured)} for this intervention (it ends at age"
+            f" {end_age(p):.2f} and is measured {FOLLOW_UP_YEARS} year later)",
         )
-
-
-def intervention_start_week(p: dict[str, Any]) -> int:
-    """Week since the 18th birthday when an adult intervention starts: the first 13-week step
-    that begins at or after ``intervention_age``."""
-    weeks = (p["intervention_age"] - ADULT_AGE) * WEEKS_PER_YEAR
-    return WEEKS_PER_STEP * math.ceil(round(weeks / WEEKS_PER_STEP, 9))
-
-
-def intervention_steps(p: dict[str, Any]) -> int:
-    """Adult 13-week steps an intervention lasts (its weeks rounded up)."""
-    return math.ceil(p["intervention_weeks"] / WEEKS_PER_STEP)
-
-
-def intervention_end_age(p: dict[str, Any]) -> float:
-    """Age when an adult intervention ends."""
-    weeks = intervention_start_week(p) + WEEKS_PER_STEP * intervention_steps(p)
-    return ADULT_AGE + weeks / WEEKS_PER_YEAR
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
