@@ -136,8 +136,8 @@ def _traced_runs(params: dict, seed: int, runs: int) -> tuple[pd.DataFrame, pd.D
         model = AttachmentModel(rng=run_seed(seed, POPULATION, r), trace_couples=True, **params)
         while model.running:
             model.step()
-        if model.couple_log:
-            weeks.append(pd.DataFrame(model.couple_log).assign(traced_run=r))
+        if model.couples.log:
+            weeks.append(pd.DataFrame(model.couples.log).assign(traced_run=r))
             couples.append(pd.DataFrame(model.couples_table()).assign(traced_run=r))
     if not weeks:
         raise ExperimentError(f"{NAME}: no couple formed in the traced runs")

@@ -642,7 +642,7 @@ def Page() -> None:
                 SspView(classroom, tick.value)
         with solara.Card("Couples"):
             CouplesView(classroom, tick.value)
-        if classroom.model.intervention != "none":
+        if classroom.model.params["intervention"] != "none":
             with solara.Card("Ways towards security: treated and controls"):
                 InterventionView(classroom, tick.value)
         with solara.Columns([1, 1]):

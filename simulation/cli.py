@@ -304,14 +304,17 @@ def command_ssp(args: argparse.Namespace) -> int:
     ssp, infant = model.ssp, model.people[0]
     assert ssp is not None
     p = model.params
-    traits = model.first_caregiver_traits.row(0)
+    traits = model.population.first_caregivers.row(0)
     print(
         f"Strange Situation at 12 months: one infant raised by a '{args.caregiver}' caregiver "
         f"(seed {args.seed})\n"
     )
     print("Caregiver: " + ", ".join(f"{k} {v:.2f}" for k, v in traits.items()))
-    if model.disruption_day[0] >= 0:
-        print(f"  (this caregiver was lost on day {model.disruption_day[0]}; a new one followed)")
+    if model.infancy.disruption_day[0] >= 0:
+        print(
+            f"  (this caregiver was lost on day {model.infancy.disruption_day[0]};"
+            " a new one followed)"
+        )
     print(
         f"Infant: reactivity {infant.reactivity:.2f} (1 = average), "
         f"soothability {infant.soothability:.2f} (0-1)\n"

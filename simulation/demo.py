@@ -29,7 +29,7 @@ import pandas as pd
 
 from simulation.measures import transmission
 from simulation.model import AttachmentModel
-from simulation.model.attachment_model import OBSERVATION_AGE_SHARE
+from simulation.model.infancy import OBSERVATION_AGE_SHARE
 from simulation.model.interventions import (
     INFANCY_INTERVENTIONS,
     INFANT_PROGRAMME_LATEST,
@@ -175,17 +175,17 @@ class Population:
         return population_label(self.settings.params)
 
     def record(self) -> None:
-        d = self.model.dispositions
+        d = self.model.population.dispositions
         self.ages.append(self.model.age_years)
         self.frames.append(np.stack([ecr_scale(d.anxiety), ecr_scale(d.avoidance)]))
-        if self.model.intervention != "none":
+        if self.model.params["intervention"] != "none":
             self._record_arms()
 
     def _record_arms(self) -> None:
         """The two arms' means now (a few microseconds for 100 people). The arms are drawn at
         the start of the step in which the intervention starts, so the first row is the step
         before: the baseline, before any session."""
-        arm = self.model.trial_arm
+        arm = self.model.trial.arm
         if not self.arms:
             if arm.max() < 0:
                 return
@@ -318,10 +318,10 @@ def _arm_means(age: float, frame: np.ndarray, arm: np.ndarray) -> tuple[float, .
 def run_tables(model: AttachmentModel) -> dict[str, pd.DataFrame]:
     """The tables of a run so far: time series, people (infancy and now), life, couples."""
     people = pd.DataFrame(model.infant_table())
-    d = model.dispositions
+    d = model.population.dispositions
     people["anxiety_now"] = d.anxiety
     people["avoidance_now"] = d.avoidance
-    people["category_now"] = model.categories()
+    people["category_now"] = model.population.categories()
     tables = {
         "timeseries": pd.DataFrame(model.datacollector.model_vars),
         "people": people,
@@ -370,10 +370,10 @@ def plane_spec(
     ``frame`` and ``age`` draw an earlier moment of the run (the animation)."""
     p = model.params
     if frame is None:
-        d = model.dispositions
+        d = model.population.dispositions
         frame = np.stack([ecr_scale(d.anxiety), ecr_scale(d.avoidance)])
     age = model.age_years if age is None else age
-    styles = np.asarray(model.caregiver_style)
+    styles = np.asarray(model.population.caregiver_style)
     dots = [
         {
             "person": i,
@@ -536,7 +536,7 @@ def couples_spec(model: AttachmentModel) -> dict[str, Any]:
         for k, a in enumerate(ages)
         if a >= ADULT_AGE
     ]
-    couples = model.couples
+    couples = model.couples.now
     pairs: list[dict[str, Any]] = []
     if len(couples):
         frame = pd.DataFrame(
@@ -545,7 +545,7 @@ def couples_spec(model: AttachmentModel) -> dict[str, Any]:
                     " + ".join(sorted((str(a), str(b))))
                     for a, b in zip(couples.category_a, couples.category_b, strict=True)
                 ],
-                "satisfaction": model.satisfaction[couples.a],
+                "satisfaction": model.couples.satisfaction[couples.a],
             }
         )
         summary = frame.groupby("pair")["satisfaction"].agg(["mean", "size"]).reset_index()
@@ -671,7 +671,7 @@ def run_shares(model: AttachmentModel) -> dict[str, float]:
         classes = model.ssp.attachment_class
         shares.update({c: float((classes == c).mean()) for c in SSP_CLASSES})
     if not model.running and model.horizon > 1:
-        category = model.categories()
+        category = model.population.categories()
         shares.update({c: float((category == c).mean()) for c in CATEGORIES})
     return shares
 
@@ -681,25 +681,25 @@ def trial_marks(model: AttachmentModel) -> list[tuple[str, float]]:
     """The intervention's moments as ages: the start, the end and the follow-up 1 year later
     (adult ones); the start, the end of the home observation and the Strange Situation (the
     caregiver programme)."""
-    if model.intervention in INFANCY_INTERVENTIONS:
+    if model.params["intervention"] in INFANCY_INTERVENTIONS:
         return [
-            ("starts", model.trial_day / model.days),
+            ("starts", model.trial.infant_day / model.days),
             ("sensitivity observed", OBSERVATION_AGE_SHARE),
             ("Strange Situation", 1.0),
         ]
     return [
         (name, ADULT_AGE + weeks / WEEKS_PER_YEAR)
         for name, weeks in (
-            ("starts", model.trial_start),
-            ("ends", model.trial_end),
-            ("follow-up", model.trial_followup),
+            ("starts", model.trial.start),
+            ("ends", model.trial.end),
+            ("follow-up", model.trial.follow_up),
         )
     ]
 
 
 def arm_sizes(model: AttachmentModel) -> tuple[int, int]:
     """People randomised to treatment and to control (0, 0 before the start)."""
-    return int((model.trial_arm == 1).sum()), int((model.trial_arm == 0).sum())
+    return int((model.trial.arm == 1).sum()), int((model.trial.arm == 0).sum())
 
 
 def intervention_spec(population: Population) -> dict[str, Any]:
@@ -787,7 +787,8 @@ def intervention_spec(population: Population) -> dict[str, Any]:
         )
     return {
         "$schema": VEGA_LITE,
-        "title": f"{model.intervention}: the treated ({treated}) and their controls ({controls})",
+        "title": f"{model.params['intervention']}: the treated ({treated})"
+        f" and their controls ({controls})",
         "hconcat": panels,
     }
 
@@ -800,13 +801,13 @@ def _signed(x: float) -> str:
 def trial_result(model: AttachmentModel) -> str | None:
     """After an adult intervention's follow-up: how each arm changed from the start, in one line
     (the model's own scores), and who is secure now."""
-    m = model.trial_measures
+    m = model.trial.measures
     if "followup_true_avoidance_ecr" not in m:
         return None
     start, _, followup = (age for _, age in trial_marks(model))
     change, secure = {}, {}
     for code, name in ((1, "treated"), (0, "controls")):
-        who = model.trial_arm == code
+        who = model.trial.arm == code
         for k in ("anxiety", "avoidance"):
             diff = m[f"followup_true_{k}_ecr"][who] - m[f"baseline_true_{k}_ecr"][who]
             change[name, k] = _signed(diff.mean()) if who.any() else "-"
@@ -829,12 +830,12 @@ def trial_result(model: AttachmentModel) -> str | None:
 def infant_trial_result(model: AttachmentModel) -> dict[str, dict[str, float]] | None:
     """The caregiver programme at 12 months, per arm: infants, the caregivers' observed
     sensitivity (home visits, to 9 months) and the share of secure (B) infants."""
-    if model.intervention not in INFANCY_INTERVENTIONS or model.ssp is None:
+    if model.params["intervention"] not in INFANCY_INTERVENTIONS or model.ssp is None:
         return None
-    observed, classes = model.observed_sensitivity, model.ssp.attachment_class
+    observed, classes = model.infancy.observed_sensitivity, model.ssp.attachment_class
     result = {}
     for code, name in ((1, "treated"), (0, "controls")):
-        who = model.trial_arm == code
+        who = model.trial.arm == code
         result[name] = {
             "infants": int(who.sum()),
             "observed sensitivity": float(np.nanmean(observed[who])) if who.any() else math.nan,
@@ -1053,8 +1054,8 @@ def ssp_report(model: AttachmentModel, index: int) -> str:
     person = model.people[index]
     caregiver = model.caregivers[index]
     header = (
-        f"**Infant {index}** - caregiver style: *{model.caregiver_style[index]}* "
-        f"(sensitivity {model.first_caregiver_traits.sensitivity[index]:.2f}); "
+        f"**Infant {index}** - caregiver style: *{model.population.caregiver_style[index]}* "
+        f"(sensitivity {model.population.first_caregivers.sensitivity[index]:.2f}); "
         f"temperament: reactivity {person.reactivity:.2f}, soothability {person.soothability:.2f}"
     )
     if model.ssp is None:

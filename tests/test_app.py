@@ -356,8 +356,12 @@ def test_compare_select_adds_and_removes_a_population(page: Demo) -> None:
     # lesson 1 compares consistent with inconsistent caregivers: the same newborns
     room = page.room
     a, b = (p.model for p in room.populations)
-    np.testing.assert_array_equal(a.reactivity, b.reactivity)
-    np.testing.assert_array_equal(a.soothability, b.soothability)
+    np.testing.assert_array_equal(
+        a.population.temperament.reactivity, b.population.temperament.reactivity
+    )
+    np.testing.assert_array_equal(
+        a.population.temperament.soothability, b.population.temperament.soothability
+    )
     assert len(page.planes()) == 2
 
     page.choose("Compare with (same seed)", app.NO_COMPARE)
@@ -372,7 +376,9 @@ def test_compare_select_adds_and_removes_a_population(page: Demo) -> None:
     assert len(planes) == 2
     assert {d["caregiver"] for d in planes[1]} == {"rejecting"}
     a, b = (p.model for p in page.room.populations)
-    np.testing.assert_array_equal(a.reactivity, b.reactivity)
+    np.testing.assert_array_equal(
+        a.population.temperament.reactivity, b.population.temperament.reactivity
+    )
     assert page.commands()[1] == (
         "attachment-sim run --seed 1 --set caregivers=rejecting --set horizon_years=1"
     )
@@ -385,7 +391,9 @@ def test_compare_with_a_mix_has_the_same_newborns(page: Demo) -> None:
     page.choose("Compare with (same seed)", "normative")
     page.click("Reset")
     a, b = (p.model for p in page.room.populations)
-    np.testing.assert_array_equal(a.reactivity, b.reactivity)
+    np.testing.assert_array_equal(
+        a.population.temperament.reactivity, b.population.temperament.reactivity
+    )
 
 
 # -------------------------------------------------------------------- Play and Pause
@@ -448,7 +456,7 @@ def test_ssp_infant_slider_picks_the_infant(page: Demo) -> None:
         assert report.startswith(f"Infant {infant} ")
         cls = str(classes[infant])
         assert f"Class {cls} - {demo.SSP_NAMES[cls]}" in report
-        reactivity = page.room.model.reactivity[infant]
+        reactivity = page.room.model.population.temperament.reactivity[infant]
         assert f"reactivity {reactivity:.2f}" in report
     assert page.slider("Infant").max == 99
 
@@ -666,12 +674,12 @@ def test_intervention_view_shows_treated_and_controls(page: Demo) -> None:
     assert spec is not None
     rows = trial_line(spec)
     assert set(rows["arm"]) == {"treated", "controls"}
-    treated, controls = (model.trial_arm == 1).sum(), (model.trial_arm == 0).sum()
+    treated, controls = (model.trial.arm == 1).sum(), (model.trial.arm == 0).sum()
     assert treated and controls
     title = f"attachment_therapy: the treated ({treated}) and their controls ({controls})"
     assert spec["title"] == title
     # one point per arm per step from the start (the baseline) to now, the model's own means
-    for arm, who in (("treated", model.trial_arm == 1), ("controls", model.trial_arm == 0)):
+    for arm, who in (("treated", model.trial.arm == 1), ("controls", model.trial.arm == 0)):
         line = rows[rows["arm"] == arm]
         assert list(line["age"]) == pytest.approx([25 + k / 4 for k in range(6)])
         now = page.room.populations[0].frames[-1][:, who].mean(axis=1)
@@ -686,10 +694,10 @@ def test_intervention_view_shows_treated_and_controls(page: Demo) -> None:
     assert "The result is measured at the follow-up, age 26.50." in page.texts()
     page.click("Step")  # to 27.5: past the follow-up
     (result,) = [t for t in page.prose() if t.startswith("Result.")]
-    m = model.trial_measures
+    m = model.trial.measures
     change = {
         arm: m["followup_true_avoidance_ecr"][who] - m["baseline_true_avoidance_ecr"][who]
-        for arm, who in (("treated", model.trial_arm == 1), ("controls", model.trial_arm == 0))
+        for arm, who in (("treated", model.trial.arm == 1), ("controls", model.trial.arm == 0))
     }
     signed = {arm: f"{round(x.mean(), 2) + 0.0:+.2f}" for arm, x in change.items()}  # no -0.00
     assert f"avoidance of the treated ({treated}) changed by {signed['treated']}" in result
@@ -712,13 +720,13 @@ def test_caregiver_programme_view_at_12_months(page: Demo) -> None:
     sensitivity, secure = (
         {r["arm"]: r["value"] for r in panel["data"]["values"]} for panel in bars["hconcat"]
     )
-    treated, controls = model.trial_arm == 1, model.trial_arm == 0
+    treated, controls = model.trial.arm == 1, model.trial.arm == 0
     classes = model.ssp.attachment_class
     assert secure == {
         "treated": pytest.approx(np.mean(classes[treated] == "B"), abs=1e-4),
         "controls": pytest.approx(np.mean(classes[controls] == "B"), abs=1e-4),
     }
-    observed = model.observed_sensitivity
+    observed = model.infancy.observed_sensitivity
     assert sensitivity["treated"] == pytest.approx(np.nanmean(observed[treated]), abs=1e-4)
     assert demo.to_image(bars, "svg").lstrip().startswith(b"<svg")
     (result,) = [t for t in page.prose() if t.startswith("Result.")]

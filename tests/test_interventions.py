@@ -417,10 +417,12 @@ def untreated():
 def same_people(x, y):
     """Every field of the working models, and the relationships, identical."""
     for name in FIELDS:
-        if not np.array_equal(getattr(x.working_model, name), getattr(y.working_model, name)):
+        if not np.array_equal(
+            getattr(x.population.working_model, name), getattr(y.population.working_model, name)
+        ):
             return False
-    return np.array_equal(x.partner, y.partner) and np.array_equal(
-        x.satisfaction, y.satisfaction, equal_nan=True
+    return np.array_equal(x.couples.partner, y.couples.partner) and np.array_equal(
+        x.couples.satisfaction, y.couples.satisfaction, equal_nan=True
     )
 
 
@@ -430,12 +432,12 @@ def test_a_zero_dose_changes_nothing(intervention, untreated):
     params = INFANT_RUN if infancy else ADULT_RUN
     baseline = untreated["infant" if infancy else "adult"]
     zero = run_model(seed=SEED, intervention=intervention, intervention_dose=0.0, **params)
-    assert (zero.trial_arm == 1).sum() >= 10  # the trial took place, with people in it
+    assert (zero.trial.arm == 1).sum() >= 10  # the trial took place, with people in it
     assert same_people(zero, baseline)
     if infancy:
         np.testing.assert_array_equal(zero.ssp.attachment_class, baseline.ssp.attachment_class)
         np.testing.assert_array_equal(
-            zero.caregiver_traits.sensitivity, baseline.caregiver_traits.sensitivity
+            zero.population.caregivers.sensitivity, baseline.population.caregivers.sensitivity
         )
     # the comparison can see a change: the full programme does change these people
     full = run_model(seed=SEED, intervention=intervention, intervention_dose=1.0, **params)
@@ -524,14 +526,14 @@ def test_caregiver_programme_raises_observed_sensitivity_and_security():
     # the programme raised the treated caregivers' sensitivity and no one else's (those who
     # lost their caregiver before it started have a new, untreated one: left out here)
     kept = ~t["disrupted"]
-    now = model.caregiver_traits.sensitivity
+    now = model.population.caregivers.sensitivity
     assert (now[treated & kept] > t["sensitivity"][treated & kept]).all()
     np.testing.assert_array_equal(now[control & kept], t["sensitivity"][control & kept])
 
 
 def step_to_trial_start(model):
     """Step until the next step is the one that starts the adult trial."""
-    while not (model.stage == ADULTHOOD and model.weeks == model.trial_start):
+    while not (model.stage == ADULTHOOD and model.weeks == model.trial.start):
         model.step()
 
 
@@ -545,10 +547,10 @@ def test_couple_work_randomises_couples_and_teaches_both_partners():
         intervention_target="insecure",
     )
     step_to_trial_start(model)
-    partner = model.partner.copy()  # the couples at baseline
-    category = model.categories()
+    partner = model.couples.partner.copy()  # the couples at baseline
+    category = model.population.categories()
     model.step()
-    arm = model.trial_arm
+    arm = model.trial.arm
     treated, control = arm == 1, arm == 0
     assert treated.sum() > 30 and control.sum() > 30
     # only partnered insecure people are in the trial; everyone else is out
@@ -557,7 +559,7 @@ def test_couple_work_randomises_couples_and_teaches_both_partners():
     assert set(np.unique(arm[partner[treated]])) == {-1, 1}
     assert set(np.unique(arm[partner[control]])) <= {-1, 0}
     # couple work: both partners learn the skill, the secure partners of treated people too
-    learned = model.skills.directness > 0
+    learned = model.population.skills.directness > 0
     np.testing.assert_array_equal(learned, treated | np.isin(np.arange(600), partner[treated]))
     assert (learned & (arm == -1)).any()
     while model.running:
@@ -578,13 +580,13 @@ def test_people_in_a_corrective_relationship_do_not_date_until_it_ends():
     )
     step_to_trial_start(model)
     model.step()
-    treated, control = model.trial_arm == 1, model.trial_arm == 0
+    treated, control = model.trial.arm == 1, model.trial.arm == 0
     assert treated.sum() > 100 and control.sum() > 100
-    np.testing.assert_array_equal(model.recipients, treated)
+    np.testing.assert_array_equal(model.trial.recipients, treated)
     controls_paired = np.zeros(300, dtype=bool)
-    while model.weeks < model.trial_end:
-        assert (model.partner[treated] < 0).all()
-        controls_paired |= model.partner >= 0
+    while model.weeks < model.trial.end:
+        assert (model.couples.partner[treated] < 0).all()
+        controls_paired |= model.couples.partner >= 0
         model.step()
     # controls went on dating: 20-24 of 135-169 were in a couple during the programme
     # (seeds 7-9); 10 is half the fewest, and far from none
@@ -592,23 +594,23 @@ def test_people_in_a_corrective_relationship_do_not_date_until_it_ends():
     while model.running:
         model.step()
     # and the treated date once it has ended: 83-98 of 131-165 had a partner by 20
-    assert (model.partners_count[treated] > 0).sum() >= 40
+    assert (model.couples.partners_count[treated] > 0).sum() >= 40
 
 
 def test_skills_change_what_recipients_do_but_not_what_is_measured():
     model = AttachmentModel(rng=6, n_dyads=300, horizon_years=27, intervention="cbt_therapy")
     step_to_trial_start(model)
-    before = ecr_scale(model.dispositions.anxiety)
+    before = ecr_scale(model.population.dispositions.anxiety)
     model.step()
-    d, b = model.dispositions, model.behaviour
-    treated = model.trial_arm == 1
+    d, b = model.population.dispositions, model.population.behaviour
+    treated = model.trial.arm == 1
     assert treated.sum() > 100
     assert (b.anxiety[treated] < d.anxiety[treated]).all()
     assert (b.self_model[treated] > d.self_model[treated]).all()
     np.testing.assert_array_equal(b.anxiety[~treated], d.anxiety[~treated])
     # the trial measures the working model (the baseline, taken when the skill was taught),
     # not the reading the skill has changed
-    np.testing.assert_array_equal(model.trial_measures["baseline_true_anxiety_ecr"], before)
+    np.testing.assert_array_equal(model.trial.measures["baseline_true_anxiety_ecr"], before)
 
 
 # ---------------------------------------------------------------------- validation size

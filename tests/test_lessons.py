@@ -64,7 +64,7 @@ def class_shares(model) -> dict[str, float]:
 
 def plane(model) -> np.ndarray:
     """Mean position in the demo's plane now: (anxiety, avoidance) on the ECR scale 1-7."""
-    d = model.dispositions
+    d = model.population.dispositions
     return np.array([ecr_scale(d.anxiety).mean(), ecr_scale(d.avoidance).mean()])
 
 
@@ -83,7 +83,10 @@ def caregiving_run(seed: int | None = None) -> dict:
     consistent, inconsistent = (p.model for p in room.populations)
     newborns = [p.frames[0] for p in room.populations]  # (anxiety, avoidance) of each newborn
     same_temperament = all(
-        np.array_equal(getattr(consistent, k), getattr(inconsistent, k))
+        np.array_equal(
+            getattr(consistent.population.temperament, k),
+            getattr(inconsistent.population.temperament, k),
+        )
         for k in ("reactivity", "soothability")
     )
     room.step(EARLY_DAYS)
@@ -95,10 +98,11 @@ def caregiving_run(seed: int | None = None) -> dict:
         "anxiety_line": anxiety_line,
         "early": [plane(consistent), plane(inconsistent)],
         "early_secure": [
-            float((m.categories() == "secure").mean()) for m in (consistent, inconsistent)
+            float((m.population.categories() == "secure").mean())
+            for m in (consistent, inconsistent)
         ],
         "early_anxious_side": [
-            float((ecr_scale(m.dispositions.anxiety) >= anxiety_line).mean())
+            float((ecr_scale(m.population.dispositions.anxiety) >= anxiety_line).mean())
             for m in (consistent, inconsistent)
         ],
     }
@@ -183,7 +187,7 @@ INSECURE = ("preoccupied", "dismissing", "fearful")
 
 
 def category_shares(model) -> dict[str, float]:
-    category = model.categories()
+    category = model.population.categories()
     return {c: float((category == c).mean()) for c in ("secure", *INSECURE)}
 
 
@@ -201,9 +205,9 @@ def couples_panel(model) -> pd.DataFrame:
 def secure_vs_insecure_couples(model) -> tuple[float, float]:
     """Mean satisfaction of the couples together now: both partners secure when they met, and
     at least one insecure (the panel's satisfaction: partner a's, as the view draws it)."""
-    couples = model.couples
+    couples = model.couples.now
     both_secure = (couples.category_a == "secure") & (couples.category_b == "secure")
-    satisfaction = model.satisfaction[couples.a]
+    satisfaction = model.couples.satisfaction[couples.a]
     return float(satisfaction[both_secure].mean()), float(satisfaction[~both_secure].mean())
 
 
@@ -437,9 +441,9 @@ def trial_changes(model) -> dict[str, dict[str, float]]:
     """Per arm, from the start to the follow-up 1 year after the end: people, mean change of
     anxiety and avoidance (the model's own ECR scores, as the view draws them) and the share
     secure at the follow-up."""
-    m, out = model.trial_measures, {}
+    m, out = model.trial.measures, {}
     for code, arm in ((1, "treated"), (0, "controls")):
-        who = model.trial_arm == code
+        who = model.trial.arm == code
         out[arm] = {
             "n": int(who.sum()),
             **{
@@ -544,8 +548,8 @@ def test_ways_lesson_caregiver_programme_at_12_months():
     for seed in (None, *SEEDS):
         model = ways_room(seed, intervention="caregiver_sensitivity").model
         assert model.params["intervention_age"] == 0.25 and model.ssp is not None
-        treated, controls = model.trial_arm == 1, model.trial_arm == 0
-        observed, secure = model.observed_sensitivity, model.ssp.attachment_class == "B"
+        treated, controls = model.trial.arm == 1, model.trial.arm == 0
+        observed, secure = model.infancy.observed_sensitivity, model.ssp.attachment_class == "B"
         assert np.nanmean(observed[treated]) > np.nanmean(observed[controls]), seed
         gap = secure[treated].mean() - secure[controls].mean()
         assert gap > 0, (seed, gap)

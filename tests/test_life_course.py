@@ -333,14 +333,14 @@ def twenty_years():
     while model.running:
         model.step()
         ages.append(model.age_years)
-        partner = model.partner
+        partner = model.couples.partner
         partnered = np.flatnonzero(partner >= 0)
         couples_seen = max(couples_seen, len(model.couples))
         if len(partnered) and model.age_years < 18:
             problems.append(f"partnered at {model.age_years:.2f}")
         if not (partner[partner[partnered]] == partnered).all():
             problems.append(f"partners not mutual at {model.age_years:.2f}")
-        members = np.concatenate([model.couples.a, model.couples.b])
+        members = np.concatenate([model.couples.now.a, model.couples.now.b])
         if len(np.unique(members)) != len(members):
             problems.append(f"someone in two couples at {model.age_years:.2f}")
         if sorted(members) != sorted(partnered):
@@ -389,21 +389,21 @@ def test_partners_are_mutual_single_and_adult(twenty_years):
     assert (couples["formed_age"] >= 18).all()
     assert couples["couple"].is_unique
     # the run ends with every couple closed and nobody partnered
-    assert (model.partner == -1).all() and len(model.couples) == 0
+    assert (model.couples.partner == -1).all() and len(model.couples) == 0
     # bookkeeping: a couple still together at the end lasted to 20, none lasted beyond
     end = couples["formed_age"] + couples["weeks"] / 52
     assert np.allclose(end[~couples["broke_up"]], 20.0)
     assert (end <= 20 + 1e-9).all()
-    assert model.partners_count.sum() == 2 * len(couples)
-    assert model.breakups.sum() == 2 * couples["broke_up"].sum()
-    assert model.weeks_partnered.sum() == 2 * couples["weeks"].sum()
+    assert model.couples.partners_count.sum() == 2 * len(couples)
+    assert model.couples.breakups.sum() == 2 * couples["broke_up"].sum()
+    assert model.couples.weeks_partnered.sum() == 2 * couples["weeks"].sum()
 
 
 def test_a_one_year_run_ends_with_the_strange_situation_and_no_couples():
     model = run_model(seed=2, n_dyads=40, horizon_years=1)
     assert not model.running and model.ssp is not None
     assert model.time == model.days and model.age_years == 1.0
-    assert model.couples_table() == {} and (model.partner == -1).all()
+    assert model.couples_table() == {} and (model.couples.partner == -1).all()
     life = model.life_table()
     assert set(life["age"]) == {1} and len(life["age"]) == 40
     assert "final_age" not in model.infant_table()

@@ -20,7 +20,7 @@ def test_agents_are_mesa_agents_reading_their_rows(default_model):
     m = default_model
     assert len(m.agents_by_type[Person]) == m.n_dyads
     infant = m.people[7]
-    assert infant.working_model["other_model"] == m.working_model.other_model[7]
+    assert infant.working_model["other_model"] == m.population.working_model.other_model[7]
     assert infant.attachment_class == m.ssp.attachment_class[7]
     assert isinstance(infant.caregiver, Caregiver)
     assert 0 <= infant.anxiety <= 1 and 0 <= infant.avoidance <= 1
@@ -38,13 +38,15 @@ def test_same_seed_same_results_other_seed_other_results():
 
 def test_a_set_dimension_overrides_the_mix_for_every_caregiver():
     m = AttachmentModel(rng=1, n_dyads=50, sensitivity=0.3, caregivers="normative")
-    assert (m.caregiver_traits.sensitivity == 0.3).all()
-    assert m.caregiver_traits.rejection.std() > 0  # the other dimensions still come from the mix
+    assert (m.population.caregivers.sensitivity == 0.3).all()
+    assert (
+        m.population.caregivers.rejection.std() > 0
+    )  # the other dimensions still come from the mix
 
 
 def test_losing_the_caregiver_brings_a_new_one():
     m = run_model(seed=2, n_dyads=20, caregivers="consistent", disruption=1.0, days=200)
-    assert (m.disruption_day >= 0).all()
+    assert (m.infancy.disruption_day >= 0).all()
     assert all(i.lost_caregiver is not None for i in m.people)
     assert all(i.caregiver is not i.lost_caregiver for i in m.people)
     assert all(i.lost_caregiver not in m.agents for i in m.people)  # removed from the model
@@ -64,19 +66,22 @@ def test_each_route_named_in_the_seed_produces_disorganisation(route):
     d_exposed = (exposed.ssp.attachment_class == "D").mean()
     assert d_base < 0.03
     assert d_exposed > 0.15
-    assert exposed.working_model.alarm.mean() > 3 * baseline.working_model.alarm.mean()
+    assert (
+        exposed.population.working_model.alarm.mean()
+        > 3 * baseline.population.working_model.alarm.mean()
+    )
 
 
 def test_observed_sensitivity_is_a_noisy_measure_of_the_true_one():
     m = run_model(seed=4, n_dyads=400)
-    observed = m.observed_sensitivity
-    true = m.first_caregiver_traits.sensitivity
+    observed = m.infancy.observed_sensitivity
+    true = m.population.first_caregivers.sensitivity
     known = ~np.isnan(observed)
     assert known.mean() > 0.95
     assert ((observed[known] >= 0) & (observed[known] <= 1)).all()
     r = np.corrcoef(observed[known], true[known])[0, 1]
     assert 0.3 < r < 0.95  # related to the truth, with the error of a few home-visit days
-    start, end = m.observation_window
+    start, end = m.infancy.observation_window
     assert end - start == m.params["observation_days"]
 
 
@@ -89,13 +94,13 @@ def test_classes_are_not_read_off_the_caregiver_type():
 
 def test_a_new_caregiver_keeps_the_dimensions_set_for_everyone():
     m = run_model(seed=3, n_dyads=40, sensitivity=0.95, disruption=1.0, days=200)
-    assert (m.disruption_day >= 0).all()
-    assert (m.caregiver_traits.sensitivity == 0.95).all()
+    assert (m.infancy.disruption_day >= 0).all()
+    assert (m.population.caregivers.sensitivity == 0.95).all()
 
 
 @pytest.mark.parametrize("days", [30, 45, 90])
 def test_losses_fall_early_enough_for_the_new_caregiver_to_arrive(days):
     m = AttachmentModel(rng=1, n_dyads=200, disruption=1.0, days=days)
     gap = round(m.params["disruption_gap_days"])
-    assert (m.disruption_day >= 0).all()
-    assert (m.disruption_day + gap < days).all()
+    assert (m.infancy.disruption_day >= 0).all()
+    assert (m.infancy.disruption_day + gap < days).all()

@@ -53,5 +53,5 @@ def test_a_single_run_equals_the_model_with_that_seed():
     )
     model = run_model(seed=42, n_dyads=15, days=90)
     assert (res.infants["seed"] == 42).all()
-    assert list(res.infants["other_model"]) == list(model.working_model.other_model)
+    assert list(res.infants["other_model"]) == list(model.population.working_model.other_model)
     assert "ssp_retest_class" in res.infants

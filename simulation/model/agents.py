@@ -1,64 +1,67 @@
-"""Mesa agents: caregivers and the people they raise (infants who grow up).
+"""Mesa agents: caregivers and the people they raise, each a view of one row of the model's arrays.
 
-The agents are thin: their state lives in the model's per-dyad arrays so that one day of care is
-computed for all dyads at once by the plain functions in ``caregiving`` and ``working_model``.
-Each agent reads its own row, so scripts and the demo can still inspect people one at a time.
+The model is vectorised: what a person does (bids for comfort, learns, meets a partner) is
+computed for everyone at once by the stage components (``infancy``, ``childhood``,
+``adulthood``, ``couples``), so the agents are not stepped. They let scripts and the demo look
+at one person or caregiver at a time.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from mesa import Agent
 
-from simulation.model.working_model import WorkingModel, anxiety, avoidance, strategy
-
-if TYPE_CHECKING:
-    from simulation.model.attachment_model import AttachmentModel
+from simulation.model.working_model import WorkingModel, anxiety, avoidance
 
 
 class Caregiver(Agent):
-    """A primary caregiver; its dimensions are one row of ``model.caregiver_traits``."""
+    """A primary caregiver: its dimensions are one row of the population's caregivers (the care
+    itself is given in ``infancy`` and ``childhood``). A new caregiver is a new agent."""
 
-    model: AttachmentModel
+    model: Any  # the AttachmentModel (not imported here: it imports this module)
 
-    def __init__(self, model: AttachmentModel, index: int, style: str) -> None:
+    def __init__(self, model: Any, index: int, style: str) -> None:
         super().__init__(model)
-        self.index = index
+        self.index = index  # the row of the person this caregiver raises
         self.style = style  # preset name, or the preset this caregiver most resembles
 
     @property
     def traits(self) -> dict[str, float]:
-        return self.model.caregiver_traits.row(self.index)
-
-    @property
-    def sensitivity(self) -> float:
-        return float(self.model.caregiver_traits.sensitivity[self.index])
+        """Sensitivity, consistency, rejection, fear, neglect and disruption now."""
+        return self.model.population.caregivers.row(self.index)
 
 
 class Person(Agent):
-    """An infant who bids for comfort, learns a working model from the answers, grows up and
-    carries that model into adult relationships."""
+    """An infant who bids for comfort, learns a working model from the answers (``infancy``,
+    ``childhood``), grows up and carries that model into adult relationships (``adulthood``,
+    ``couples``)."""
 
-    model: AttachmentModel
+    model: Any  # the AttachmentModel
 
-    def __init__(self, model: AttachmentModel, index: int, caregiver: Caregiver) -> None:
+    def __init__(self, model: Any, index: int, caregiver: Caregiver) -> None:
         super().__init__(model)
         self.index = index
         self.caregiver = caregiver
-        self.lost_caregiver: Caregiver | None = None
+        self.lost_caregiver: Caregiver | None = None  # a caregiver lost in the first year
 
-    @property
-    def working_model(self) -> dict[str, float]:
-        return self.model.working_model.row(self.index)
+    def lose_caregiver(self) -> None:
+        """The caregiver leaves the model (a new one arrives after a gap)."""
+        self.lost_caregiver = self.caregiver
+        self.caregiver.remove()
 
     @property
     def reactivity(self) -> float:
-        return float(self.model.reactivity[self.index])
+        return float(self.model.population.temperament.reactivity[self.index])
 
     @property
     def soothability(self) -> float:
-        return float(self.model.soothability[self.index])
+        return float(self.model.population.temperament.soothability[self.index])
+
+    @property
+    def working_model(self) -> dict[str, float]:
+        """Expectations of others and of self, uncertainty, suppression and alarm now."""
+        return self.model.population.working_model.row(self.index)
 
     @property
     def anxiety(self) -> float:
@@ -69,30 +72,11 @@ class Person(Agent):
         return float(avoidance(self._own_model())[0])
 
     @property
-    def strategy(self) -> dict[str, float]:
-        s = strategy(self._own_model())
-        return {k: float(v[0]) for k, v in vars(s).items()}
-
-    @property
     def attachment_class(self) -> str | None:
         """Strange Situation class, once the procedure has been run (None before)."""
         ssp = self.model.ssp
         return None if ssp is None else str(ssp.attachment_class[self.index])
 
     def _own_model(self) -> WorkingModel:
-        return self.model.working_model.select(slice(self.index, self.index + 1))
-
-    @property
-    def age_years(self) -> float:
-        return self.model.age_years
-
-    @property
-    def partner(self) -> Person | None:
-        """The current partner (adults), or None."""
-        j = int(self.model.partner[self.index])
-        return None if j < 0 else self.model.people[j]
-
-    @property
-    def category(self) -> str:
-        """Bartholomew category from anxiety and avoidance now (fixed cut-offs)."""
-        return str(self.model.categories()[self.index])
+        i = self.index
+        return self.model.population.working_model.select(slice(i, i + 1))

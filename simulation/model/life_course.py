@@ -16,10 +16,10 @@ ADULT_AGE = 18
 MONTHS_PER_YEAR = 12
 WEEKS_PER_YEAR = 52
 # Adult steps are 13 weeks (a quarter of a year) long, each week of partner interaction drawn
-# separately: the whole life course must run in under 0.6 s (targets.md). Adult plasticity is low
-# (a working model moves by about 0.5% in a typical quarter, 1.5% at most), so holding
-# dispositions at their start-of-step values for 13 weeks changes little; closeness too is
-# updated week by week but read at the start of the step.
+# separately, so a whole life course runs in well under a second. Adult plasticity is low (a
+# working model moves by about 0.5% in a typical quarter, 1.5% at most), so holding dispositions
+# at their start-of-step values for 13 weeks changes little; closeness too is updated week by
+# week but read at the start of the step.
 WEEKS_PER_STEP = 13
 DAYS_PER_MONTH = 30.4
 

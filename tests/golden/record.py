@@ -120,7 +120,7 @@ def measure_model(params: dict[str, Any], seed: int = SEED) -> dict[str, str]:
     model = AttachmentModel(rng=seed, trace_couples=True, **validate(params))
     while model.running:
         model.step()
-    hashes["couple_log"] = frame_hash(model.couple_log)
+    hashes["couple_log"] = frame_hash(model.couples.log)
     return hashes
 
 

@@ -1,0 +1,104 @@
+"""Adulthood (from 18), 13 weeks a step: singles meet, support is sought from other people and
+from a partner, a programme adds its experiences, and everyone learns from the quarter in one
+update.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from simulation.model.caregiving import respond_to_bids
+from simulation.model.couples import Couples
+from simulation.model.life_course import OTHERS_REJECTION, WEEKS_PER_STEP, WEEKS_PER_YEAR
+from simulation.model.partners import match, read_responses
+from simulation.model.population import Population
+from simulation.model.trial import Trial
+from simulation.model.working_model import Experience
+
+# An adult's bids for support to people other than a partner, per week: about what a partner
+# gets (need_rate x the share voiced), as the partner takes over attachment functions.
+OTHERS_BIDS_PER_WEEK_ADULT = 0.5
+
+
+class Adulthood:
+    """One ``quarter`` of adult life at a time for everyone (the state is in the population,
+    the couples and the trial)."""
+
+    def __init__(self, params: dict[str, Any], n: int) -> None:
+        self.params = params
+        self._no_one = np.zeros(n, dtype=int)
+
+    def quarter(
+        self,
+        week: int,
+        age: float,
+        population: Population,
+        couples: Couples,
+        trial: Trial,
+        rng: np.random.Generator,
+    ) -> None:
+        """13 weeks from ``week`` since the 18th birthday."""
+        p, n, weeks = self.params, population.n, WEEKS_PER_STEP
+        d = population.behaviour
+        meeting = 1.0 - np.exp(-p["meeting_rate"] * weeks / WEEKS_PER_YEAR)
+        singles = trial.looking_for_partner(couples.partner < 0, week)
+        a, b = match(np.flatnonzero(singles), d, meeting, p["matching"], rng)
+        if len(a):
+            couples.form(a, b, week, population.categories())
+
+        # bids to other people (friends, colleagues): fewer than a child's, as the partner
+        # takes over the attachment functions (Hazan & Zeifman 1994)
+        reactivity = population.temperament.reactivity
+        other_bids = rng.poisson(OTHERS_BIDS_PER_WEEK_ADULT * weeks * reactivity)
+        others = respond_to_bids(
+            other_bids, d.intensity, population.others, OTHERS_REJECTION, np.zeros(n), rng
+        )
+        soothed, missed, abandoned = read_responses(others.comforted, others.missed, d, rng)
+        # counts per person: bids, comforted, soothed (believed), missed, rebuffed, abandoned
+        counts = np.stack(
+            [other_bids, others.comforted, soothed, missed, others.rebuffed, abandoned]
+        ).astype(float)
+
+        if len(couples):
+            m = len(couples)
+            skills = population.skills
+            actors, happened, together = couples.live(
+                d,
+                p,
+                rng,
+                weeks,
+                week,
+                directness=0.0 if skills is None else skills.directness,
+                limits=0.0 if skills is None else skills.limits,
+            )
+            pushed_me = happened.pushed_away[:, np.r_[m : 2 * m, 0:m]]
+            partner_counts = np.stack(
+                [
+                    happened.bid.astype(int) + happened.escalated + pushed_me,
+                    happened.comforted,
+                    happened.believed,
+                    happened.missed,
+                    happened.withdrew + pushed_me,
+                    happened.read_as_rejection,
+                ]
+            )
+            # An anxious person depends on the partner for self-worth: the partner's responses
+            # weigh 1 + hyperactivation times as much as other experience in their learning.
+            weight = 1.0 + d.hyper[actors]
+            # everyone is in at most one couple, so each index appears once in actors
+            counts[:, actors] += (partner_counts * together).sum(axis=1) * weight
+
+        gain = trial.programme(counts, d) if trial.in_programme(week) else None
+        experience = Experience(
+            bids=counts[0],
+            soothed=counts[2],
+            comforted=counts[1],
+            missed=counts[3],
+            rebuffed=counts[4],
+            frightened=self._no_one,
+            overwhelmed=self._no_one,
+            abandoned=counts[5],
+        )
+        population.learn_at_age(experience, age, gain)

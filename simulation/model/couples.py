@@ -1,0 +1,265 @@
+"""Couples: who is with whom, how satisfied and close they are week by week, breakups, and each
+couple's record. The week's behaviour itself follows the partner rules of ``partners``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from simulation.model.life_course import ADULT_AGE, WEEKS_PER_YEAR
+from simulation.model.partners import (
+    CLOSENESS_RATE,
+    SATISFACTION_RATE,
+    CoupleWeek,
+    Dispositions,
+    breakup_chance,
+    couple_week,
+)
+
+# Satisfaction and closeness of a couple when it forms.
+NEW_COUPLE_SATISFACTION = 0.7
+NEW_COUPLE_CLOSENESS = 0.5
+# A pairing observed for this long counts in the 3-year breakup rate.
+BREAKUP_WINDOW_WEEKS = 3 * WEEKS_PER_YEAR
+
+LOGGED_BEHAVIOUR = (
+    "need",
+    "bid",
+    "direct",
+    "comforted",
+    "withdrew",
+    "escalated",
+    "pushed_away",
+    "read_as_rejection",
+)
+
+
+class CouplesNow:
+    """The couples together now, one array entry per couple."""
+
+    # each field and its type (conflict_weeks counts weeks, but is summed from booleans)
+    FIELDS: dict[str, type] = {
+        "id": int,
+        "a": int,
+        "b": int,
+        "start": int,
+        "category_a": object,
+        "category_b": object,
+        "weeks": int,
+        "satisfaction_sum": float,
+        "demand_withdraw_weeks": float,
+        "conflict_weeks": float,
+        "needs": int,
+        "needs_met": int,
+    }
+
+    def __init__(self) -> None:
+        self.next_id = 0
+        for name, dtype in self.FIELDS.items():
+            setattr(self, name, np.empty(0, dtype=dtype))
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+    def add(self, a, b, week: int, category_a, category_b) -> None:
+        k = len(a)
+        new = dict(
+            id=np.arange(self.next_id, self.next_id + k),
+            a=a,
+            b=b,
+            start=np.full(k, week),
+            category_a=np.asarray(category_a, dtype=object),
+            category_b=np.asarray(category_b, dtype=object),
+        )
+        self.next_id += k
+        for name in self.FIELDS:
+            value = new.get(name, np.zeros(k, dtype=getattr(self, name).dtype))
+            setattr(self, name, np.concatenate([getattr(self, name), value]))
+
+    def remove(self, rows: np.ndarray) -> None:
+        keep = np.ones(len(self), dtype=bool)
+        keep[rows] = False
+        for name in self.FIELDS:
+            setattr(self, name, getattr(self, name)[keep])
+
+
+class Couples:
+    """Each person's partner and relationship history, and the couples together now."""
+
+    def __init__(self, n: int, trace: bool = False) -> None:
+        self.partner = np.full(n, -1)
+        self.satisfaction = np.full(n, np.nan)
+        self.closeness = np.zeros(n)
+        self.partners_count = np.zeros(n, dtype=int)
+        self.breakups = np.zeros(n, dtype=int)
+        self.weeks_partnered = np.zeros(n, dtype=int)
+        self.satisfaction_sum = np.zeros(n)
+        self.needs = np.zeros(n, dtype=int)
+        self.needs_met = np.zeros(n, dtype=int)
+        self.now = CouplesNow()
+        self.records: list[dict[str, Any]] = []
+        self.trace = trace  # keep every couple's week-by-week story in ``log``
+        self.log: list[dict[str, Any]] = []
+
+    def __len__(self) -> int:
+        return len(self.now)
+
+    def form(self, a: np.ndarray, b: np.ndarray, week: int, category: np.ndarray) -> None:
+        """New couples (a[i], b[i]), formed in ``week`` since the 18th birthday."""
+        self.now.add(a, b, week, category[a], category[b])
+        for x, y in ((a, b), (b, a)):
+            self.partner[x] = y
+        both = np.concatenate([a, b])
+        self.satisfaction[both] = NEW_COUPLE_SATISFACTION
+        self.closeness[both] = NEW_COUPLE_CLOSENESS
+        self.partners_count[both] += 1
+
+    def live(
+        self,
+        d: Dispositions,
+        params: dict[str, Any],
+        rng: np.random.Generator,
+        weeks: int,
+        week: int,
+        directness: np.ndarray | float,
+        limits: np.ndarray | float,
+    ) -> tuple[np.ndarray, CoupleWeek, np.ndarray]:
+        """``weeks`` weeks of every couple (partner rules, then satisfaction and breakups).
+        Returns the actors (a then b of every couple), the weeks' behaviour and which directed
+        pairs were still together in each week (shape (weeks, 2m))."""
+        c = self.now
+        actors = np.concatenate([c.a, c.b])
+        happened = couple_week(
+            d.take(actors),
+            self.closeness[actors],
+            params["need_rate"],
+            rng,
+            directness=directness if np.isscalar(directness) else directness[actors],
+            limits=limits if np.isscalar(limits) else limits[actors],
+            weeks=weeks,
+        )
+        together = self._weeks_done(actors, happened, params["breakup_rate"], rng, week)
+        return actors, happened, together
+
+    def _weeks_done(
+        self,
+        actors: np.ndarray,
+        week: CoupleWeek,
+        breakup_rate: float,
+        rng: np.random.Generator,
+        first_week: int,
+    ) -> np.ndarray:
+        """Satisfaction and closeness week by week, couple records, and breakups (a couple that
+        breaks up has no more weeks together)."""
+        c, m = self.now, len(self.now)
+        weeks = week.value.shape[0]
+        sat, close = self.satisfaction[actors], self.closeness[actors]
+        history = np.empty((weeks, 2 * m))
+        for w in range(weeks):  # running averages, week by week
+            sat = sat + SATISFACTION_RATE * (week.value[w] - sat)
+            close = close + CLOSENESS_RATE * (week.closeness[w] - close)
+            history[w] = sat
+        # a couple ends in the first week its breakup draw falls; later weeks do not count
+        chance = breakup_chance(history[:, :m], history[:, m:], breakup_rate)
+        ends = rng.random((weeks, m)) < chance
+        ended_before = np.cumsum(ends, axis=0) - ends > 0
+        alive = ~ended_before
+        together = np.concatenate([alive, alive], axis=1)
+        ended_at = np.where(ends.any(axis=0), ends.argmax(axis=0), -1)
+        if self.trace:
+            for w in range(weeks):
+                self._log_week(week, w, first_week + w, history[w], alive[w])
+        self.satisfaction[actors], self.closeness[actors] = sat, close
+        self.satisfaction_sum[actors] += (history * together).sum(axis=0)
+        c.satisfaction_sum += (0.5 * (history[:, :m] + history[:, m:]) * alive).sum(axis=0)
+        weeks_together = together.sum(axis=0)
+        self.weeks_partnered[actors] += weeks_together
+        met = week.need & (week.believed > 0)
+        self.needs[actors] += (week.need & together).sum(axis=0)
+        self.needs_met[actors] += (met & together).sum(axis=0)
+
+        first, second = together[:, :m], together[:, m:]
+        dw = (week.demand_withdraw[:, :m] | week.demand_withdraw[:, m:]) & first
+        conflict = (
+            dw
+            | (week.withdrew[:, :m] + week.withdrew[:, m:] > 0)
+            | week.pushed_away[:, :m]
+            | week.pushed_away[:, m:]
+        ) & first
+        c.weeks += weeks_together[:m]
+        c.demand_withdraw_weeks += dw.sum(axis=0)
+        c.conflict_weeks += conflict.sum(axis=0)
+        c.needs += (week.need[:, :m] & first).sum(axis=0) + (week.need[:, m:] & second).sum(axis=0)
+        c.needs_met += (met[:, :m] & first).sum(axis=0) + (met[:, m:] & second).sum(axis=0)
+        ended = np.flatnonzero(ended_at >= 0)
+        if len(ended):
+            self.end(ended, broke_up=True)
+        return together
+
+    def _log_week(
+        self, week: CoupleWeek, w: int, since_18: int, sat: np.ndarray, alive: np.ndarray
+    ) -> None:
+        c, m = self.now, len(self.now)
+        for k in np.flatnonzero(alive):
+            row: dict[str, Any] = dict(
+                couple=int(c.id[k]),
+                week=since_18,
+                age_years=ADULT_AGE + since_18 / WEEKS_PER_YEAR,
+            )
+            for side, off in (("a", 0), ("b", m)):
+                for field in LOGGED_BEHAVIOUR:
+                    row[f"{field}_{side}"] = int(getattr(week, field)[w, k + off])
+            row["satisfaction_a"] = float(sat[k])
+            row["satisfaction_b"] = float(sat[k + m])
+            row["demand_withdraw"] = bool(
+                week.demand_withdraw[w, k] or week.demand_withdraw[w, k + m]
+            )
+            self.log.append(row)
+
+    def end(self, rows: np.ndarray, broke_up: bool) -> None:
+        """The couples at ``rows`` end (a breakup, or the end of the run); each is recorded."""
+        c = self.now
+        for k in rows:
+            weeks = int(c.weeks[k])
+            self.records.append(
+                dict(
+                    couple=int(c.id[k]),
+                    person_a=int(c.a[k]),
+                    person_b=int(c.b[k]),
+                    category_a=str(c.category_a[k]),
+                    category_b=str(c.category_b[k]),
+                    pairing="+".join(sorted((str(c.category_a[k]), str(c.category_b[k])))),
+                    formed_age=ADULT_AGE + c.start[k] / WEEKS_PER_YEAR,
+                    weeks=weeks,
+                    satisfaction=float(c.satisfaction_sum[k] / max(weeks, 1)),
+                    demand_withdraw_rate=float(c.demand_withdraw_weeks[k] / max(weeks, 1)),
+                    conflict_rate=float(c.conflict_weeks[k] / max(weeks, 1)),
+                    need_fulfilment=float(c.needs_met[k] / c.needs[k]) if c.needs[k] else np.nan,
+                    broke_up=broke_up,
+                    observed_3y=broke_up
+                    and weeks < BREAKUP_WINDOW_WEEKS
+                    or weeks >= BREAKUP_WINDOW_WEEKS,
+                    broke_up_3y=broke_up and weeks < BREAKUP_WINDOW_WEEKS,
+                )
+            )
+        people = np.concatenate([c.a[rows], c.b[rows]])
+        self.partner[people] = -1
+        self.satisfaction[people] = np.nan
+        self.closeness[people] = 0.0
+        if broke_up:
+            self.breakups[people] += 1
+        c.remove(rows)
+
+    def end_all(self) -> None:
+        """The run ends: couples still together are recorded as not broken up."""
+        if len(self.now):
+            self.end(np.arange(len(self.now)), broke_up=False)
+
+    def table(self) -> dict[str, np.ndarray]:
+        """One row per couple that ended or was still together at the end of the run."""
+        if not self.records:
+            return {}
+        keys = self.records[0]
+        return {k: np.array([r[k] for r in self.records]) for k in keys}

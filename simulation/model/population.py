@@ -1,0 +1,159 @@
+"""The state every life stage reads: temperament, caregivers, working models and what they imply.
+
+One array entry per person (the last axis), so one NumPy call serves the whole population; the
+stage components keep their own arrays and change this state only through ``learn`` and
+``replace_caregivers``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from simulation.model.caregiving import (
+    DIMENSIONS,
+    CaregiverTraits,
+    draw_caregivers,
+    nearest_style,
+)
+from simulation.model.interventions import Skills, behaviour
+from simulation.model.life_course import adult_category, ecr_scale, plasticity
+from simulation.model.partners import Dispositions, dispositions
+from simulation.model.working_model import Experience, WorkingModel, update_working_model
+
+PRESET_STYLES = ("consistent", "inconsistent", "rejecting", "frightening")
+
+
+def first_styles(params: dict[str, Any], traits: CaregiverTraits, drawn: bool) -> np.ndarray:
+    """Each first caregiver's style: the preset asked for, or the preset it most resembles."""
+    if drawn and params["caregivers"] in PRESET_STYLES:
+        return np.full(len(traits), params["caregivers"])
+    return nearest_style(traits)
+
+
+@dataclass
+class Temperament:
+    """How easily each infant is distressed (log-normal around 1) and soothed (Beta), and the
+    strain a fussier infant puts on the caregiver (the transactional effect)."""
+
+    reactivity: np.ndarray
+    soothability: np.ndarray
+    strain: np.ndarray
+
+    @classmethod
+    def draw(cls, n: int, sd: float, infant_effect: float, rng: np.random.Generator) -> Temperament:
+        reactivity = np.exp(sd * rng.standard_normal(n))
+        return cls(reactivity, rng.beta(6.0, 2.0, n), reactivity**-infant_effect)
+
+
+def with_set_dimensions(params: dict[str, Any], traits: CaregiverTraits) -> CaregiverTraits:
+    """A caregiver dimension set explicitly (not None) holds for every caregiver."""
+    for name in DIMENSIONS:
+        if params[name] is not None:
+            getattr(traits, name)[:] = params[name]
+    return traits
+
+
+def caregivers_from_mix(
+    params: dict[str, Any], n: int, rng: np.random.Generator
+) -> CaregiverTraits:
+    """``n`` caregivers from the population's mix (the ``caregivers`` parameter)."""
+    return with_set_dimensions(
+        params, draw_caregivers(params["caregivers"], n, rng, params["spectrum"])
+    )
+
+
+class Population:
+    """Everyone's temperament, caregiver, working model, and the dispositions it implies."""
+
+    def __init__(
+        self,
+        params: dict[str, Any],
+        temperament: Temperament,
+        caregivers: CaregiverTraits,
+        caregiver_style: np.ndarray,
+    ) -> None:
+        self.params = params
+        self.n = n = len(caregivers)
+        self.temperament = temperament
+        self.caregivers = caregivers
+        self.first_caregivers = CaregiverTraits(
+            **{k: getattr(caregivers, k).copy() for k in DIMENSIONS}
+        )
+        self.caregiver_style = caregiver_style  # the first caregiver's
+        self.current_style = self.caregiver_style.astype(object)  # changes with a new caregiver
+        self.working_model = WorkingModel.newborn(n)
+        self.prototype: WorkingModel | None = None  # the working model at 12 months
+        self.others = np.zeros(n)  # how responsive other people are this year
+        self.skills: Skills | None = None  # set by an adult intervention
+        self._dispositions: Dispositions | None = None
+        self._behaviour: Dispositions | None = None
+        # the category cut-offs on the 0-1 scale of the scores
+        self.anxiety_cut = (params["anxiety_cutoff"] - 1.0) / 6.0
+        self.avoidance_cut = (params["avoidance_cutoff"] - 1.0) / 6.0
+
+    @property
+    def dispositions(self) -> Dispositions:
+        """What everyone's working model implies now (computed once per change of the models)."""
+        if self._dispositions is None:
+            self._dispositions = dispositions(self.working_model)
+            self._behaviour = None
+        return self._dispositions
+
+    @property
+    def behaviour(self) -> Dispositions:
+        """What people do and perceive: their dispositions, changed by any skills learned in an
+        intervention (the measures stay those of the working model)."""
+        d = self.dispositions
+        if self.skills is None:
+            return d
+        if self._behaviour is None:
+            self._behaviour = behaviour(d, self.skills)
+        return self._behaviour
+
+    def skills_changed(self) -> None:
+        self._behaviour = None
+
+    def learn(
+        self,
+        experience: Experience,
+        rate: float | np.ndarray,
+        prototype_pull: float = 0.0,
+    ) -> None:
+        """The one learning update every change of a working model goes through."""
+        update_working_model(self.working_model, experience, rate, self.prototype, prototype_pull)
+        self._dispositions = None
+
+    def learn_at_age(
+        self, experience: Experience, age: float, gain: np.ndarray | None = None
+    ) -> None:
+        """Learning after infancy: the learning rate times plasticity for this age (times
+        ``gain`` per person where something, such as therapy, raises it), pulled towards the
+        12-month model under prototype continuity."""
+        p = self.params
+        rate = p["learning_rate"] * plasticity(
+            age, p["plasticity_floor"], p["plasticity_halflife_years"]
+        )
+        if gain is not None:
+            rate = rate * gain
+        pull = p["prototype_weight"] if p["continuity"] == "prototype" else 0.0
+        self.learn(experience, rate, pull)
+
+    def categories(self) -> np.ndarray:
+        """Everyone's Bartholomew category now (fixed cut-offs on the ECR scale)."""
+        p, d = self.params, self.dispositions
+        return adult_category(
+            ecr_scale(d.anxiety),
+            ecr_scale(d.avoidance),
+            p["anxiety_cutoff"],
+            p["avoidance_cutoff"],
+        )
+
+    def replace_caregivers(
+        self, rows: np.ndarray, traits: CaregiverTraits, styles: np.ndarray
+    ) -> None:
+        """The people at ``rows`` get new caregivers with ``traits`` and ``styles``."""
+        self.caregivers.replace_rows(rows, traits)
+        self.current_style[rows] = styles
