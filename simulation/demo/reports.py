@@ -110,11 +110,9 @@ def intervention_heading(model: AttachmentModel, populations: int = 1) -> str:
     """The intervention in one sentence: what, for whom, when, how many, how strong."""
     p = model.params
     target = p["intervention_target"]
-    whom = (
-        "everyone"
-        if target == "everyone" or p["intervention"] in INFANCY_INTERVENTIONS
-        else (f"the {target}")
-    )
+    # the caregiver programme is offered to every infant's caregivers
+    everyone = target == "everyone" or p["intervention"] in INFANCY_INTERVENTIONS
+    whom = "everyone" if everyone else f"the {target}"
     heading = (
         f"**{p['intervention']}** ({INTERVENTIONS[p['intervention']].note}): for {whom}, starting"
         f" {_start(model)}; a random {p['intervention_share']:.0%} of them treated at dose"
