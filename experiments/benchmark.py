@@ -85,7 +85,7 @@ def peak_memory(runs: int) -> tuple[float, float, float]:
 def demo_rows(repeats: int) -> list[tuple[str, str, str, bool | None]]:
     """The classroom demo: one model step, a Step click until every panel is redrawn (server
     side, as solara.render runs it), and Play's update rate."""
-    from simulation.demo import Classroom, Settings
+    from simulation.demo.state import Classroom, Settings
 
     room = Classroom(Settings({}, seed=1))  # 100 dyads, normative, birth to 30
     steps: dict[str, list[float]] = {}
@@ -114,7 +114,7 @@ def browser_rows(repeats: int) -> list[tuple[str, str, str, bool | None]]:
     import socket
     from urllib.request import urlopen
 
-    from simulation.browser import CHROMIUM_ARGS, find_chromium
+    from simulation.demo.browser import CHROMIUM_ARGS, find_chromium
 
     chromium = find_chromium()
     try:
@@ -200,8 +200,8 @@ def page_rows(repeats: int) -> list[tuple[str, str, str, bool | None]]:
     import ipyvuetify as v
     import solara
 
-    from simulation import app
-    from simulation.lessons import LESSONS
+    from simulation.demo import app
+    from simulation.demo.lessons import LESSONS
 
     _, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
 

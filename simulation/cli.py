@@ -8,8 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from simulation.experiment import (
     add_experiment_flags,
     available_experiments,
@@ -88,7 +86,7 @@ def command_demo(args: argparse.Namespace) -> int:
     missing = offline_chart_assets()
     if missing:
         print(f"note: no local copy of {', '.join(missing)}: charts need internet", file=sys.stderr)
-    app = Path(__file__).with_name("app.py")
+    app = Path(__file__).parent / "demo" / "app.py"
     print(f"Classroom demo: open http://{args.host}:{args.port} in a browser (Ctrl-C stops it)")
     command = [sys.executable, "-m", "solara", "run", str(app), "--host", args.host]
     command += ["--port", str(args.port), "--production", "--no-open", "--no-check-version"]
@@ -263,33 +261,21 @@ def command_experiment(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------ ssp
 def _distress_word(level: float) -> str:
-    for limit, word in ((0.25, "calm"), (0.7, "fussing"), (1.4, "crying"), (np.inf, "crying hard")):
-        if level < limit:
-            return word
-    return ""
+    from simulation.narration import distress_word
+
+    return distress_word(level)
 
 
 def _reunion_words(scores: dict[str, float]) -> str:
-    words = []
-    if scores["proximity_seeking"] >= 5:
-        words.append("goes straight to the caregiver")
-    elif scores["proximity_seeking"] <= 2.5:
-        words.append("does not approach")
-    if scores["contact_maintaining"] >= 5:
-        words.append("clings once picked up")
-    if scores["resistance"] >= 4:
-        words.append("angrily pushes away while wanting contact")
-    if scores["avoidance"] >= 4:
-        words.append("looks away and ignores the caregiver")
-    if scores["disorganisation"] >= 5:
-        words.append("freezes, approaches with head averted")
-    return "; ".join(words) or "greets the caregiver and settles"
+    from simulation.narration import reunion_words
+
+    return reunion_words(scores)
 
 
 def command_ssp(args: argparse.Namespace) -> int:
     from simulation.model import AttachmentModel
     from simulation.model.caregiving import MIXES
-    from simulation.model.strange_situation import CLASS_NAMES, EPISODES, REUNIONS
+    from simulation.narration import plain_text, story
 
     if args.caregiver not in MIXES:
         raise ParameterError(
@@ -301,59 +287,11 @@ def command_ssp(args: argparse.Namespace) -> int:
     model = AttachmentModel(rng=args.seed, **validate(settings))
     while model.running:
         model.step()
-    ssp, infant = model.ssp, model.people[0]
-    assert ssp is not None
-    p = model.params
-    traits = model.population.first_caregivers.row(0)
     print(
         f"Strange Situation at 12 months: one infant raised by a '{args.caregiver}' caregiver "
         f"(seed {args.seed})\n"
     )
-    print("Caregiver: " + ", ".join(f"{k} {v:.2f}" for k, v in traits.items()))
-    if model.infancy.disruption_day[0] >= 0:
-        print(
-            f"  (this caregiver was lost on day {model.infancy.disruption_day[0]};"
-            " a new one followed)"
-        )
-    print(
-        f"Infant: reactivity {infant.reactivity:.2f} (1 = average), "
-        f"soothability {infant.soothability:.2f} (0-1)\n"
-    )
-    print(f"{'Episode (3 minutes each)':34s}{'with the infant':24s}felt distress")
-    for e, (name, present, _) in enumerate(EPISODES):
-        level = ssp.distress[0, e]
-        print(f"{e + 1}. {name:31s}{present:24s}{level:4.2f} {_distress_word(level)}")
-        if e in REUNIONS:
-            r = REUNIONS.index(e)
-            scores = {k: float(v[0, r]) for k, v in ssp.reunion_scores.items()}
-            print(
-                "     ratings: proximity seeking {proximity_seeking:.1f}/7, contact maintaining "
-                "{contact_maintaining:.1f}/7, resistance {resistance:.1f}/7, avoidance "
-                "{avoidance:.1f}/7, disorganisation {disorganisation:.1f}/9".format(**scores)
-            )
-            print(f"     seen: {_reunion_words(scores)}")
-    scores = {k: float(v[0]) for k, v in ssp.scores.items()}
-    cls = str(ssp.attachment_class[0])
-    print(
-        "\nScores (higher of the two reunions): "
-        + ", ".join(f"{k.replace('_', ' ')} {v:.1f}" for k, v in scores.items())
-    )
-    reason = {
-        "D": f"disorganisation {scores['disorganisation']:.1f} >= {p['ssp_d_cutoff']:g}",
-        "A": f"avoidance {scores['avoidance']:.1f} >= {p['ssp_avoidance_cutoff']:g} "
-        "and not below resistance",
-        "C": f"resistance {scores['resistance']:.1f} >= {p['ssp_resistance_cutoff']:g} "
-        "and above avoidance",
-        "B": "neither avoidance nor resistance reaches its cut-off, no disorganisation",
-    }[cls]
-    extra = f" (best-fitting organised class {ssp.organised_class[0]})" if cls == "D" else ""
-    print(f"Class: {cls} {CLASS_NAMES[cls]}{extra}: {reason}.")
-    wm = infant.working_model
-    print(
-        "\nWhat the infant had learned (the coder never sees this): "
-        + ", ".join(f"{k.replace('_', ' ')} {v:.2f}" for k, v in wm.items())
-        + f"; anxiety {infant.anxiety:.2f}, avoidance {infant.avoidance:.2f}"
-    )
+    print(plain_text(story(model, 0)))
     return 0
 
 

@@ -1,9 +1,10 @@
-"""The classroom demo's page (``simulation.app``), driven widget by widget without a browser.
+"""The classroom demo's page (``simulation.demo.app``), driven widget by widget without a browser.
 
 Every control is used as a class would use it (click, slide, select, type) and each test checks
 what the change does: the clock, the settings the model was built with, the data in the charts,
-the files a class takes away. ``solara.render`` builds the page's widgets in this process; Play
-and the ensemble run in threads (the ensemble on a spawned worker), so those tests poll.
+the numbers in the reports, the files a class takes away (not the wording of a sentence).
+``solara.render`` builds the page's widgets in this process; Play and the ensemble run in
+threads (the ensemble on a spawned worker), so those tests poll.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
+from pathlib import Path
 from typing import Any
 
 import ipyvuetify as v
@@ -26,18 +28,21 @@ import solara.widgets
 from PIL import Image
 from solara.components.file_download import FileDownloadWidget
 
-from simulation import app, cli, demo
-from simulation.demo import Classroom, Settings
-from simulation.lessons import LESSONS
+from simulation import cli, palette
+from simulation.demo import app, controls, exports, jobs, panels
+from simulation.demo.lessons import LESSONS
+from simulation.demo.state import Classroom, Settings
+from simulation.labels import params_label
 from simulation.measures import transmission
-from simulation.model.life_course import ADULT_AGE
+from simulation.model.life_course import ADULT_AGE, CATEGORIES
 from simulation.model.parameters import PARAMETERS
 from simulation.model.run import RunSpec, simulate
+from simulation.model.strange_situation import CLASSES
+from simulation.runner import make_specs
 
 LESSON_1, LESSON_2 = LESSONS["caregiving"], LESSONS["adult_styles"]
 LESSON_4 = LESSONS["ways_towards_security"]
 INTERVENTION_CARD = "Ways towards security: treated and controls"
-WARNING = "Settings changed: press Reset to apply them."
 PLAY, PAUSE = "▶", "❚❚"
 SIX_DIGITS = {"check_dtype": False, "rtol": 1e-5, "atol": 1e-12}  # CSV written with %.6g
 
@@ -138,10 +143,22 @@ class Demo:
                 html.append(template.split("<script>")[0])
         return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", h)).strip() for h in html]
 
+    def stage(self) -> str:
+        """The clock's heading: the stage and the age in words."""
+        (heading,) = self.rc.find(solara.widgets.HTML, tag="h3").widgets
+        return heading.unsafe_innerHTML
+
     def ssp_report(self) -> str:
+        """One infant's Strange Situation report, as plain text."""
         reports = [t for t in self.prose() if t.startswith("Infant ")]
         assert len(reports) == 1, reports
         return reports[0]
+
+    def ssp_markdown(self) -> str:
+        """The same report's HTML (its table's cells kept apart)."""
+        html = [w.unsafe_innerHTML for w in self.rc.find(solara.widgets.HTML).widgets]
+        (report,) = [h for h in html if "<strong>Infant " in h]
+        return re.sub(r"</?td>", "|", report)
 
     def specs(self) -> list[dict[str, Any]]:
         return [w.spec for w in self.rc.find(solara.widgets.VegaLite).widgets]
@@ -154,6 +171,15 @@ class Demo:
         assert len(found) <= 1
         return found[0] if found else None
 
+    def numbers_after(self, words: str) -> list[float]:
+        """The number after ``words`` in each text that has them."""
+        pattern = re.compile(re.escape(words) + r" (\d+(?:\.\d+)?)")
+        return [float(m.group(1)) for t in self.texts() if (m := pattern.search(t))]
+
+    def couples(self) -> dict[str, Any] | None:
+        """The couples chart (two panels, no overall title), or None."""
+        return self.chart(lambda s: "hconcat" in s and "title" not in s)
+
     def cards(self) -> list[str]:
         return [str(w.children[0]) for w in self.rc.find(v.CardTitle).widgets if w.children]
 
@@ -161,7 +187,8 @@ class Demo:
         return bool(self.rc.find(kind, label=label).widgets)
 
     def warned(self) -> bool:
-        return bool(self.rc.find(v.Alert, type="warning", children=[WARNING]).widgets)
+        """A warning is shown (the draft settings differ from the model's)."""
+        return bool(self.rc.find(v.Alert, type="warning").widgets)
 
     def errors(self) -> list[str]:
         return [str(w.children[0]) for w in self.rc.find(v.Alert, type="error").widgets]
@@ -231,7 +258,7 @@ def test_page_opens_on_lesson_1(page: Demo) -> None:
     assert {d["caregiver"] for d in planes[0]} == {"consistent"}
     assert {d["caregiver"] for d in planes[1]} == {"inconsistent"}
     assert not page.warned()
-    assert "Infancy: day 0 of 365" in page.prose()
+    assert "day 0 of 365" in page.stage()
 
 
 # -------------------------------------------------------------------- Step and the clock
@@ -249,13 +276,13 @@ def test_step_advances_clock_by_steps_per_update(page: Demo) -> None:
     np.testing.assert_allclose(
         [d["anxiety"] for d in dots], page.room.populations[0].frames[-1][0], atol=5e-4
     )
-    assert "Infancy: day 5 of 365" in page.prose()
+    assert "day 5 of 365" in page.stage()
     # the class-shares chart gains a row per step for each population
     shares = page.chart(lambda s: s.get("data", {}).get("name") == "shares")
     assert shares is not None
     rows = shares["data"]["values"]
     assert len(rows) == 2 * (5 + 1)
-    assert {r["population"] for r in rows} == {"consistent", "inconsistent"}
+    assert {r["population"] for r in rows} == {p.label for p in page.room.populations}
     assert max(r["age"] for r in rows) == pytest.approx(5 / 365, abs=1e-4)
 
 
@@ -301,14 +328,14 @@ def test_settings_warning_follows_the_draft(page: Demo) -> None:
 
 def test_caregivers_select_changes_the_population(page: Demo) -> None:
     page.choose("Caregivers", "rejecting")
-    page.choose("Compare with (same seed)", app.NO_COMPARE)
+    page.choose("Compare with (same seed)", controls.NO_COMPARE)
     assert page.planes()[0][0]["caregiver"] == "consistent"  # not before Reset
     page.click("Reset")
     (dots,) = page.planes()
     assert len(dots) == 100
     assert {d["caregiver"] for d in dots} == {"rejecting"}
     assert page.room.model.params["caregivers"] == "rejecting"
-    assert page.specs()[0]["title"].startswith("rejecting:")
+    assert page.specs()[0]["title"].startswith(params_label({"caregivers": "rejecting"}))
     assert page.commands() == [
         "attachment-sim run --seed 1 --set caregivers=rejecting --set horizon_years=1"
     ]
@@ -321,7 +348,9 @@ def test_spectrum_slider_selects_the_spectrum(page: Demo) -> None:
     page.click("Reset")
     assert page.room.model.params["caregivers"] == "spectrum"
     assert page.room.model.params["spectrum"] == 0.8
-    assert page.specs()[0]["title"].startswith("spectrum 0.80:")
+    assert page.specs()[0]["title"].startswith(
+        params_label({"caregivers": "spectrum", "spectrum": 0.8})
+    )
     assert "--set spectrum=0.8" in page.commands()[0]
 
 
@@ -364,7 +393,7 @@ def test_compare_select_adds_and_removes_a_population(page: Demo) -> None:
     )
     assert len(page.planes()) == 2
 
-    page.choose("Compare with (same seed)", app.NO_COMPARE)
+    page.choose("Compare with (same seed)", controls.NO_COMPARE)
     page.click("Reset")
     assert len(page.planes()) == 1
     assert len(page.room.populations) == 1
@@ -421,50 +450,67 @@ def test_play_stops_at_the_end_of_the_run(page: Demo) -> None:
     wait_for(lambda: page.rc.find(v.Btn, children=[PLAY]).widgets, 5, "Play to stop")
     assert page.clock == 365
     assert page.button(PLAY).disabled and page.button("Step").disabled
-    assert "Time: 365.0 (the run has ended)" in page.texts()
+    assert page.button("Jump").disabled
 
 
 # -------------------------------------------------------------------- Jump and the views
+def days_to_go(report: str) -> int | None:
+    """The countdown to the Strange Situation in a report (None once it has run)."""
+    found = re.search(r"(\d+) days to go", report)
+    return int(found.group(1)) if found else None
+
+
+def shown_class(report: str) -> str:
+    """The class a report gives its infant."""
+    (cls,) = re.findall(r"Class ([ABCD]) ", report)
+    return cls
+
+
 def test_jump_to_12_months_runs_the_strange_situation(page: Demo) -> None:
-    assert "365 days to go" in page.ssp_report()
+    model = page.room.model
+    assert days_to_go(page.ssp_report()) == model.days == 365
     assert not [t for t in page.prose() if t.startswith("Strange Situation at 12 months")]
     assert page.control(v.Select, "Jump to").v_model == "12 months: Strange Situation"
     page.click("Jump")
     assert page.clock == 365
-    model = page.room.model
     assert model.ssp is not None
     report = page.ssp_report()
-    cls = str(model.ssp.attachment_class[0])
-    assert f"Class {cls} - {demo.SSP_NAMES[cls]}" in report
     assert report.startswith("Infant 0 ")
-    assert "days to go" not in report
+    assert shown_class(report) == str(model.ssp.attachment_class[0])
+    assert days_to_go(report) is None
+    # the eight episodes' distress, as the model felt it, in order
+    shown = [float(x) for x in re.findall(r"\|\s*(\d+\.\d\d) [a-z ]+\|", page.ssp_markdown())]
+    assert shown == pytest.approx(model.ssp.distress[0], abs=0.005)
     assert page.button("Jump").disabled  # lesson 1 ends at 12 months
-    # both populations' classes, as the model counts them
+    # both populations' classes, as the model counts them, in the populations' order
     (summary,) = [t for t in page.prose() if t.startswith("Strange Situation at 12 months")]
-    for population in page.room.populations:
-        classes = population.model.ssp.attachment_class
-        share = f"B secure {np.mean(classes == 'B'):.0%}"
-        assert f"{population.label} : " in summary and share in summary  # tags became spaces
+    shares = re.findall(r"([ABCD]) [a-z/]+ (\d+)%", summary)
+    expected = [
+        (c, f"{np.mean(p.model.ssp.attachment_class == c):.0%}".rstrip("%"))
+        for p in page.room.populations
+        for c in CLASSES
+    ]
+    assert shares == expected
+    assert [p.label in summary for p in page.room.populations] == [True, True]
 
 
 def test_ssp_infant_slider_picks_the_infant(page: Demo) -> None:
     page.click("Jump")
-    classes = page.room.model.ssp.attachment_class
+    model = page.room.model
     for infant in (3, 99):
         page.slide("Infant", infant)
         report = page.ssp_report()
         assert report.startswith(f"Infant {infant} ")
-        cls = str(classes[infant])
-        assert f"Class {cls} - {demo.SSP_NAMES[cls]}" in report
-        reactivity = page.room.model.population.temperament.reactivity[infant]
-        assert f"reactivity {reactivity:.2f}" in report
+        assert shown_class(report) == str(model.ssp.attachment_class[infant])
+        assert f"reactivity {model.population.temperament.reactivity[infant]:.2f}" in report
     assert page.slider("Infant").max == 99
 
 
 def test_ssp_report_counts_down_to_12_months(page: Demo) -> None:
     page.steps_per_update(90)
     page.click("Step")
-    assert "275 days to go" in page.ssp_report()
+    model = page.room.model
+    assert days_to_go(page.ssp_report()) == model.days - model.day == 275
 
 
 def test_lesson_4_ways_towards_security(page: Demo) -> None:
@@ -477,7 +523,8 @@ def test_lesson_4_ways_towards_security(page: Demo) -> None:
     assert page.control(v.Select, "Caregivers").v_model == "balanced"
     assert page.control(v.Select, "Jump to").v_model == "end of the run"
     (card,) = [t for t in page.prose() if t.startswith(LESSON_4.title)]
-    assert "Moving Towards Secure Attachment" in card and "Things to try" in card
+    assert LESSON_4.seed_section in card
+    assert all(" ".join(t.split())[:40] in card for t in LESSON_4.things_to_try)
     assert INTERVENTION_CARD in page.cards()
 
 
@@ -490,16 +537,16 @@ def test_lesson_select_moves_the_controls_and_rebuilds(page: Demo) -> None:
     assert page.clock == 0
     assert page.room.settings == LESSON_2.settings.checked()
     assert page.control(v.Select, "Caregivers").v_model == "balanced"
-    assert page.control(v.Select, "Compare with (same seed)").v_model == app.NO_COMPARE
+    assert page.control(v.Select, "Compare with (same seed)").v_model == controls.NO_COMPARE
     assert page.slider("Dyads").v_model == 100
     assert page.seed_field().v_model == str(LESSON_2.settings.seed) == "7"
     assert page.control(v.Select, "Jump to").v_model == "age 25"
     assert not page.warned()
     assert len(page.planes()) == 1
     (card,) = [t for t in page.prose() if t.startswith(LESSON_2.title)]
-    assert LESSON_2.seed_section in card and "Things to try" in card
+    assert LESSON_2.seed_section in card
     assert all(" ".join(t.split())[:40] in card for t in LESSON_2.things_to_try)
-    assert f"Couples form from age {ADULT_AGE}. Jump to adulthood to see them." in page.texts()
+    assert page.couples() is None  # a run to 30 has couples, but not at birth
     # and back: lesson 1's comparison returns
     page.choose("Lesson", LESSON_1.title)
     assert page.room.settings == LESSON_1.settings.checked()
@@ -508,22 +555,26 @@ def test_lesson_select_moves_the_controls_and_rebuilds(page: Demo) -> None:
 
 
 def test_couples_view_after_jumping_to_adulthood(page: Demo) -> None:
-    assert any(t.startswith("This run ends at 12 months: no adults.") for t in page.texts())
+    page.click("Jump")
+    assert page.room.model.horizon == 1 and page.couples() is None  # no adults in this run
     page.choose("Lesson", LESSON_2.title)
     small(page, 20)
     assert page.room.model.horizon == 30
+    page.choose("Jump to", next(k for k in app.JUMPS if k.endswith("adolescence")))
+    page.click("Jump")
+    assert page.couples() is None  # not yet
     page.choose("Jump to", f"age {ADULT_AGE}: adulthood")
     page.click("Jump")
     assert page.room.model.age_years >= ADULT_AGE
     assert page.clock == page.room.clock > 365
-    couples = page.chart(lambda s: "hconcat" in s and "title" not in s)
+    couples = page.couples()
     assert couples is not None
     over_time = couples["hconcat"][0]["data"]["values"]
     assert over_time and all(row["age"] >= ADULT_AGE for row in over_time)
     # jump on: the chart follows the model
     page.choose("Jump to", "age 25")
     page.click("Jump")
-    later = page.chart(lambda s: "hconcat" in s and "title" not in s)
+    later = page.couples()
     assert later is not None
     rows = later["hconcat"][0]["data"]["values"]
     assert len(rows) > len(over_time)
@@ -539,7 +590,7 @@ def test_couples_view_after_jumping_to_adulthood(page: Demo) -> None:
 def worker_pool() -> Iterator[None]:
     """The ensemble's spawned worker, shut down after the test."""
     yield
-    pool, demo._POOL = demo._POOL, None
+    pool, jobs._POOL = jobs._POOL, None
     if pool is not None:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -554,15 +605,33 @@ def test_ensemble_runs_in_the_background(page: Demo, worker_pool: None) -> None:
         return page.chart(lambda s: str(s.get("title", "")).startswith("5 runs"))
 
     wait_for(chart, 90, "the ensemble's chart")
-    assert "5 of 5 runs done" in page.texts()
+    (progress,) = [m.groups() for t in page.texts() if (m := re.match(r"(\d+) of (\d+) runs", t))]
+    assert progress == ("5", "5")
     # the button comes back when the background task has returned, just after the last run
     wait_for(lambda: not page.button(label).disabled, 10, "the button to come back")
     (panel,) = chart()["hconcat"]  # a first-year run: the Strange Situation only
-    rows = panel["data"]["values"]
-    assert [r["class"] for r in rows] == list(demo.SSP_CLASSES)
-    assert sum(r["mean"] for r in rows) == pytest.approx(1, abs=1e-3)
-    assert all(0 <= r["low"] <= r["mean"] <= r["high"] <= 1 for r in rows)
-    assert all(r["this run"] is None for r in rows)  # no Strange Situation yet
+    rows = pd.DataFrame(panel["data"]["values"]).set_index("class")
+    assert list(rows.index) == list(CLASSES)
+    # the same five runs made here, in this process, from the command's seeds: each run's class
+    # shares from its infants, then their mean and middle 95% over the runs
+    specs = make_specs({"run": page.room.settings.params}, 5, page.room.settings.seed)
+    shares = (
+        pd.DataFrame(
+            [
+                pd.DataFrame(simulate(s).tables["infants"])["ssp_class"].value_counts(
+                    normalize=True
+                )
+                for s in specs
+            ]
+        )
+        .reindex(columns=list(CLASSES))
+        .fillna(0.0)
+    )
+    assert rows["mean"].tolist() == pytest.approx(shares.mean().tolist(), abs=1e-4)
+    low, high = np.percentile(shares.to_numpy(), [2.5, 97.5], axis=0)
+    assert rows["low"].tolist() == pytest.approx(low, abs=1e-4)
+    assert rows["high"].tolist() == pytest.approx(high, abs=1e-4)
+    assert rows["this run"].isna().all()  # no Strange Situation yet
     command = page.room.settings.command() + " --runs 5"
     assert f"Reproduce: {command}" in page.texts()
 
@@ -571,7 +640,7 @@ def test_ensemble_runs_in_the_background(page: Demo, worker_pool: None) -> None:
     classes = page.room.model.ssp.attachment_class
     rows = chart()["hconcat"][0]["data"]["values"]
     assert [r["this run"] for r in rows] == [
-        pytest.approx(float(np.mean(classes == c))) for c in demo.SSP_CLASSES
+        pytest.approx(float(np.mean(classes == c))) for c in CLASSES
     ]
     # other settings: the ensemble no longer describes this run, so no dot
     page.type_seed("2")
@@ -602,7 +671,7 @@ def test_intervention_control_applies_at_reset(page: Demo) -> None:
     age = page.slider("Starts at age")
     assert age.v_model == PARAMETERS["intervention_age"].default and age.min == ADULT_AGE
     assert page.control(v.Select, "Who may take part").v_model == "everyone"
-    assert any(t.endswith("the run ends at 27.") for t in page.texts())
+    assert page.numbers_after("the run ends at") == [27]
     page.slide("Dose", 0.5)
     page.slide("Treated share", 0.8)
     page.choose("Who may take part", "insecure")
@@ -623,7 +692,7 @@ def test_intervention_control_applies_at_reset(page: Demo) -> None:
 
     # the caregiver programme: an infant's age (3 months), given to everyone's caregivers
     page.choose("Intervention", "caregiver_sensitivity")
-    assert page.slider("Starts at").label == "Starts at: 3 months"
+    assert page.slider("Starts at").v_model == 3  # months
     assert not page.has(v.Select, "Who may take part")
     page.slide("Starts at", 2)
     page.click("Reset")
@@ -660,26 +729,29 @@ def trial_line(spec: dict[str, Any]) -> pd.DataFrame:
 def test_intervention_view_shows_treated_and_controls(page: Demo) -> None:
     page.choose("Lesson", LESSON_4.title)
     small(page, 20)
-    assert any(t.startswith("It starts at age 25") for t in page.texts())
+
+    def chart() -> dict[str, Any] | None:
+        return page.chart(lambda s: str(s.get("title", "")).startswith("attachment_therapy"))
+
+    def result() -> list[str]:
+        return [t for t in page.prose() if t.startswith("Result.")]
+
+    assert chart() is None and page.numbers_after("starts at age") == [25]
     page.choose("Jump to", "age 25")
     page.click("Jump")
     assert page.room.populations[0].arms == []  # the lot is drawn in the first step from 25
     page.click("Step")  # 5 steps of 13 weeks: to 26.25, past the end of the therapy (25.5)
     model = page.room.model
-
-    def chart() -> dict[str, Any] | None:
-        return page.chart(lambda s: str(s.get("title", "")).startswith("attachment_therapy"))
-
     spec = chart()
     assert spec is not None
     rows = trial_line(spec)
-    assert set(rows["arm"]) == {"treated", "controls"}
-    treated, controls = (model.trial.arm == 1).sum(), (model.trial.arm == 0).sum()
+    assert set(rows["arm"]) == {"treated", "control"}
+    arms = {"treated": model.trial.arm == 1, "control": model.trial.arm == 0}
+    treated, controls = (int(who.sum()) for who in arms.values())
     assert treated and controls
-    title = f"attachment_therapy: the treated ({treated}) and their controls ({controls})"
-    assert spec["title"] == title
+    assert re.findall(r"\((\d+)\)", spec["title"]) == [str(treated), str(controls)]
     # one point per arm per step from the start (the baseline) to now, the model's own means
-    for arm, who in (("treated", model.trial.arm == 1), ("controls", model.trial.arm == 0)):
+    for arm, who in arms.items():
         line = rows[rows["arm"] == arm]
         assert list(line["age"]) == pytest.approx([25 + k / 4 for k in range(6)])
         now = page.room.populations[0].frames[-1][:, who].mean(axis=1)
@@ -691,22 +763,25 @@ def test_intervention_view_shows_treated_and_controls(page: Demo) -> None:
         ("ends", 25.5),
         ("follow-up", 26.5),
     ]
-    assert "The result is measured at the follow-up, age 26.50." in page.texts()
+    assert not result() and page.numbers_after("follow-up, age") == [26.5]
     page.click("Step")  # to 27.5: past the follow-up
-    (result,) = [t for t in page.prose() if t.startswith("Result.")]
+    (line,) = result()
+    # the arms' sizes, then the changes from the start to the follow-up: avoidance of the treated
+    # and of the controls, then anxiety (the model's own scores, to 2 decimals)
     m = model.trial.measures
-    change = {
-        arm: m["followup_true_avoidance_ecr"][who] - m["baseline_true_avoidance_ecr"][who]
-        for arm, who in (("treated", model.trial.arm == 1), ("controls", model.trial.arm == 0))
-    }
-    signed = {arm: f"{round(x.mean(), 2) + 0.0:+.2f}" for arm, x in change.items()}  # no -0.00
-    assert f"avoidance of the treated ({treated}) changed by {signed['treated']}" in result
-    assert f"of the controls ({controls}) by {signed['controls']} ECR points" in result
+    change = [
+        (m[f"followup_true_{k}_ecr"][who] - m[f"baseline_true_{k}_ecr"][who]).mean()
+        for k in ("avoidance", "anxiety")
+        for who in arms.values()
+    ]
+    assert re.findall(r"\((\d+)\)", line) == [str(treated), str(controls)]
+    shown = [float(x) for x in re.findall(r"[+-]\d+\.\d\d", line)]
+    assert shown == pytest.approx(change, abs=0.005 + 1e-9)
     assert len(trial_line(chart())) == 2 * 11
     # taken away with the other figures (a valid Vega-Lite chart: vl-convert draws it)
-    figures = page.room.figures()
+    figures = exports.figures(page.room)
     assert figures["intervention"] == chart()
-    assert demo.to_image(figures["intervention"], "svg").lstrip().startswith(b"<svg")
+    assert exports.to_image(figures["intervention"], "svg").lstrip().startswith(b"<svg")
 
 
 def test_caregiver_programme_view_at_12_months(page: Demo) -> None:
@@ -724,15 +799,20 @@ def test_caregiver_programme_view_at_12_months(page: Demo) -> None:
     classes = model.ssp.attachment_class
     assert secure == {
         "treated": pytest.approx(np.mean(classes[treated] == "B"), abs=1e-4),
-        "controls": pytest.approx(np.mean(classes[controls] == "B"), abs=1e-4),
+        "control": pytest.approx(np.mean(classes[controls] == "B"), abs=1e-4),
     }
     observed = model.infancy.observed_sensitivity
-    assert sensitivity["treated"] == pytest.approx(np.nanmean(observed[treated]), abs=1e-4)
-    assert demo.to_image(bars, "svg").lstrip().startswith(b"<svg")
+    assert sensitivity == {
+        "treated": pytest.approx(np.nanmean(observed[treated]), abs=1e-4),
+        "control": pytest.approx(np.nanmean(observed[controls]), abs=1e-4),
+    }
+    assert exports.to_image(bars, "svg").lstrip().startswith(b"<svg")
+    # the result line: the arms' sizes, then sensitivity and security, treated before controls
     (result,) = [t for t in page.prose() if t.startswith("Result.")]
-    assert result.startswith(
-        f"Result. At 12 months: the caregivers of the treated infants ({treated.sum()})"
-    )
+    assert re.findall(r"\((\d+)\)", result) == [str(treated.sum()), str(controls.sum())]
+    shares = [np.nanmean(observed[who]) for who in (treated, controls)]
+    shares += [np.mean(classes[who] == "B") for who in (treated, controls)]
+    assert re.findall(r"\d+%", result) == [f"{x:.0%}" for x in shares]
 
 
 # -------------------------------------------------------------------- generations
@@ -746,11 +826,11 @@ class InProcess(Executor):
 
 
 def test_generations_view_runs_generations(page: Demo, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(demo, "_pool", InProcess)
+    monkeypatch.setattr(jobs, "_pool", InProcess)
     small(page, 10)
     generations = PARAMETERS["generations"]
     slider = page.slider("Generations")
-    assert (slider.v_model, slider.max) == (app.GENERATIONS, generations.high)
+    assert (slider.v_model, slider.max) == (panels.GENERATIONS, generations.high)
     page.slide("Generations", 2)
     page.click("Run 2 generations")
 
@@ -765,13 +845,13 @@ def test_generations_view_runs_generations(page: Demo, monkeypatch: pytest.Monke
         " --set horizon_years=35 --set n_dyads=10"
     )
     assert f"Reproduce: {command}" in page.texts()
-    settings = demo.generation_settings(page.room.settings, 2)
+    settings = jobs.generation_settings(page.room.settings, 2)
     out = simulate(RunSpec("run", 0, 1, settings.full()))
     infants = pd.DataFrame(out.tables["infants"])
     ssp, adults = chart()["vconcat"][0]["hconcat"]
     for panel, labels, column in (
-        (ssp, demo.SSP_CLASSES, "ssp_class"),
-        (adults, demo.CATEGORIES, "adult_category"),
+        (ssp, CLASSES, "ssp_class"),
+        (adults, CATEGORIES, "adult_category"),
     ):
         rows = pd.DataFrame(panel["data"]["values"])
         assert sorted(set(rows["generation"])) == [1, 2]
@@ -781,9 +861,9 @@ def test_generations_view_runs_generations(page: Demo, monkeypatch: pytest.Monke
             assert shares.set_index("class").loc[list(labels), "share"].tolist() == (
                 pytest.approx(expected, abs=1e-4)
             )
-    assert demo.to_image(chart(), "svg").lstrip().startswith(b"<svg")
+    assert exports.to_image(chart(), "svg").lstrip().startswith(b"<svg")
     # the concordance of the parent's security with the child's, with kappa
-    row = demo.generations_summary(infants).iloc[1]
+    row = jobs.generations_summary(infants).iloc[1]
     # (NaN when every parent or every child is in one group: agreement beyond chance is undefined)
     expected_kappa = transmission(infants[infants["generation"] == 1])["kappa"]
     assert row["kappa"] == pytest.approx(expected_kappa, nan_ok=True)
@@ -797,6 +877,74 @@ def test_generations_view_runs_generations(page: Demo, monkeypatch: pytest.Monke
         f" {shown(row['b_insecure_parent'], '.0%')} {shown(row['concordance'], '.0%')}"
         f" {shown(row['kappa'], '.2f')}"
     ) in table
+
+
+# -------------------------------------------------------------------- one palette
+PALETTE = {v for v in vars(palette).values() if isinstance(v, str) and v.startswith("#")}
+
+
+def colours(spec: Any) -> tuple[set[str], list[str]]:
+    """Every colour a Vega-Lite spec names, and the marks it leaves to Vega's own colours."""
+    named: set[str] = set()
+    unnamed: list[str] = []
+    if isinstance(spec, list):
+        for part in spec:
+            found = colours(part)
+            named |= found[0]
+            unnamed += found[1]
+    elif isinstance(spec, dict):
+        if "mark" in spec:
+            mark = spec["mark"] if isinstance(spec["mark"], dict) else {"type": spec["mark"]}
+            colour = spec.get("encoding", {}).get("color")
+            if colour is not None and "range" in colour.get("scale", {}):
+                named |= set(colour["scale"]["range"])
+            elif colour is None and "color" in mark:
+                named.add(mark["color"])
+            else:
+                unnamed.append(mark["type"])
+        for key in ("layer", "hconcat", "vconcat"):
+            found = colours(spec.get(key, []))
+            named |= found[0]
+            unnamed += found[1]
+    return named, unnamed
+
+
+def test_every_colour_comes_from_the_palette() -> None:
+    # every view the demo can show (the figures download holds them all), with an adult trial,
+    # many runs and generations; and the caregiver programme's bars
+    settings = LESSON_4.settings.with_param("n_dyads", 20)
+    room = Classroom(settings)
+    room.jump_to(float("inf"))
+    runs = pd.DataFrame(
+        [simulate(spec).summary for spec in make_specs({"run": room.settings.params}, 2, 1)]
+    )
+    lineage = simulate(RunSpec("run", 0, 1, jobs.generation_settings(room.settings, 2).full()))
+    summary = jobs.generations_summary(pd.DataFrame(lineage.tables["infants"]))
+    shown = exports.figures(room, runs, summary)
+    infant = Classroom(settings.with_intervention("caregiver_sensitivity"))
+    infant.jump_to(1.0)
+    shown |= {f"infant {k}": v for k, v in exports.figures(infant).items()}
+    views = {"plane_1_balanced", "couples", "intervention", "ensemble", "generations"}
+    assert views | {"infant intervention_12_months"} <= set(shown)
+    for name, spec in shown.items():
+        named, unnamed = colours(spec)
+        assert named <= PALETTE, (name, named - PALETTE)
+        assert not unnamed, (name, unnamed)
+    # the README figures' mapping: caregiver styles, classes and trial arms
+    plane = shown["plane_1_balanced"]["layer"][-1]["encoding"]["color"]["scale"]
+    assert dict(zip(plane["domain"], plane["range"], strict=True)) == palette.STYLE_COLOURS
+    assert palette.STYLE_COLOURS["consistent"] == palette.CLASS_COLOURS["B"] == palette.BLUE
+    bars = shown["ensemble"]["hconcat"][0]["layer"][0]["encoding"]["color"]["scale"]
+    assert dict(zip(bars["domain"], bars["range"], strict=True)) == palette.CLASS_COLOURS
+    arms = shown["intervention"]["hconcat"][0]["layer"][0]["encoding"]["color"]["scale"]
+    assert dict(zip(arms["domain"], arms["range"], strict=True)) == palette.ARM_COLOURS
+
+
+def test_the_demo_names_no_colour_of_its_own() -> None:
+    # a hex colour written in the demo's code is a second palette
+    folder = Path(app.__file__).parent
+    for path in folder.glob("*.py"):
+        assert not re.findall(r"[\"']#[0-9A-Fa-f]{3,8}[\"']", path.read_text()), path.name
 
 
 # -------------------------------------------------------------------- take it away
@@ -859,7 +1007,7 @@ def test_reproduce_command_gives_the_same_run(page: Demo, tmp_path) -> None:
             assert words[:2] == ["attachment-sim", "run"]
             out = tmp_path / f"population_{i + 1}"
             assert cli.main([*words[1:], "--quiet", "--out", str(out)]) == 0
-            folder = f"population_{i + 1}_{population.label}/"
+            folder = f"population_{i + 1}_{population.file_label}/"
 
             ours = pd.read_csv(archive.open(folder + "timeseries.csv"))
             theirs = pd.read_csv(out / "timeseries.csv")

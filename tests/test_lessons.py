@@ -1,8 +1,8 @@
 """Each lesson of the demo shows what its ``notice`` says the class will see.
 
-A lesson (``simulation/lessons.py``) is a preset of the demo's settings with a seed and an age to
-jump to; the class watches ONE run of it. So each lesson is checked twice: on the lesson's own
-seed, exactly as the demo builds it (``Classroom(lesson.settings)``, then Jump), and over
+A lesson (``simulation/demo/lessons.py``) is a preset of the demo's settings with a seed and an
+age to jump to; the class watches ONE run of it. So each lesson is checked twice: on the lesson's
+own seed, exactly as the demo builds it (``Classroom(lesson.settings)``, then Jump), and over
 ``SEEDS`` (eight other seeds, the same settings otherwise), so that a lesson does not rest on a
 lucky seed. Margins come from measured values (docs/teaching_guide.md quotes them), with room for
 recalibration, and each assertion fails for a model in which caregiving, working models, the
@@ -24,8 +24,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulation.demo import Classroom, couples_spec, generation_settings
-from simulation.lessons import LESSONS
+from simulation.demo.jobs import generation_settings
+from simulation.demo.lessons import LESSONS
+from simulation.demo.state import Classroom
+from simulation.demo.views import couples_spec
 from simulation.measures import correlation, transmission
 from simulation.model.life_course import ecr_scale
 from simulation.model.run import RunSpec, simulate
@@ -92,7 +94,7 @@ def caregiving_run(seed: int | None = None) -> dict:
     room.step(EARLY_DAYS)
     anxiety_line = consistent.params["anxiety_cutoff"]
     out = {
-        "labels": [p.label for p in room.populations],
+        "caregivers": [p.model.params["caregivers"] for p in room.populations],
         "newborns": newborns,
         "same_temperament": same_temperament,
         "anxiety_line": anxiety_line,
@@ -116,7 +118,7 @@ def test_caregiving_lesson_compares_identical_newborns():
     # the anxiety line": the same temperaments, and every newborn at the neutral starting point
     # (measured: anxiety 4.0, avoidance 2.48; the anxiety line is at 3.6).
     run = caregiving_run()
-    assert run["labels"] == ["consistent", "inconsistent"]
+    assert run["caregivers"] == ["consistent", "inconsistent"]
     assert run["same_temperament"]
     first, second = run["newborns"]
     assert np.array_equal(first, second)
@@ -157,8 +159,9 @@ def test_caregiving_lesson_strange_situation_on_the_lesson_seed():
 def test_caregiving_lesson_strange_situation_over_other_seeds():
     # Measured over SEEDS: consistent B 91-97%, inconsistent B 4-9% and C 90-96%. Each
     # seed must show the lesson (B apart by at least .5, C the most common class); pooled, the
-    # presets produce mainly but never all of their own class (science.md, section 2:
-    # "never all of it: infant temperament and chance matter").
+    # presets produce mainly but never all of their own class: care predicts security only in
+    # part (De Wolff & van IJzendoorn 1997, sensitivity and security r = .24) and infant
+    # temperament and chance matter too.
     runs = [caregiving_run(seed)["ssp"] for seed in SEEDS]
     for seed, (consistent, inconsistent) in zip(SEEDS, runs, strict=True):
         assert consistent["B"] - inconsistent["B"] >= 0.5, (seed, consistent, inconsistent)
@@ -365,8 +368,8 @@ def over_seeds(kind: str) -> pd.DataFrame:
 def test_continuity_lesson_over_other_seeds():
     # Measured over SEEDS (prototype): status kept 77-83% (mean 81%, chance about 57%),
     # r .46-.63 (mean .59), rank r of places .92-.96; 9-12% cross the secure line. Every seed
-    # must show continuity above chance; the mean r must stay above Fraley's .39 (science.md,
-    # section 1: the data favour the prototype account).
+    # must show continuity above chance; the mean r must stay above Fraley's .39 (Fraley 2002:
+    # the meta-analytic data favour the prototype account).
     prototype = over_seeds("prototype")
     assert (prototype["same_status"] > prototype["chance"] + 0.1).all(), prototype
     assert (prototype["place_r"] >= 0.8).all(), prototype

@@ -1,4 +1,5 @@
-"""The demo's lessons: one per section of the seed text, each a preset of the demo's settings.
+"""The demo's lessons: one per section of the source text (the article "What Is Attachment
+Insecurity & How Does It Affect You?"), each a preset of the demo's settings.
 
 A lesson says what to select and what the class should see. ``tests/test_lessons.py`` runs
 each preset and checks that the model shows it; ``docs/teaching_guide.md`` tells the story.
@@ -8,18 +9,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulation.demo import Settings
+from simulation.demo.state import Settings
 
 
 @dataclass(frozen=True)
 class Lesson:
     key: str
     title: str
-    seed_section: str  # the section of the seed text the lesson follows
+    seed_section: str  # the section of the source text the lesson follows
     settings: Settings
     jump_to: float  # the age (years) to jump to first
     notice: str  # what the class should see
     things_to_try: tuple[str, ...]
+
+    def card(self) -> str:
+        """The lesson card (Markdown): what the text says, what to see, what to try next."""
+        tries = "\n".join(f"- {t}" for t in self.things_to_try)
+        return (
+            f"**{self.title}** (from the text: *{self.seed_section}*; jump to age"
+            f" {self.jump_to:g}). What to see: {self.notice}\n\nThings to try:\n\n{tries}"
+        )
 
 
 LESSONS: dict[str, Lesson] = {
