@@ -21,7 +21,6 @@ Copy this file and edit POPULATION, HORIZON or TRACED_RUNS to try your own varia
 
 from __future__ import annotations
 
-import warnings
 from itertools import combinations_with_replacement
 
 import numpy as np
@@ -30,7 +29,7 @@ import pandas as pd
 from simulation import life_figures
 from simulation.experiment import ExperimentError, script_main
 from simulation.figures import save_figure
-from simulation.measures import Z95
+from simulation.measures import Z95, interval_over_runs
 from simulation.model import AttachmentModel
 from simulation.model.life_course import ADULT_AGE, CATEGORIES, WEEKS_PER_YEAR
 from simulation.model.parameters import validate
@@ -173,21 +172,16 @@ def _outcome_table(couples: pd.DataFrame, order: list[str], rng) -> pd.DataFrame
 def _bootstrap_runs(
     rows: pd.DataFrame, column: str, order: list[str], rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pooled mean of ``column`` per pairing, and its 2.5 and 97.5 percentiles over BOOTSTRAP
-    resamples of runs."""
+    """Pooled mean of ``column`` per pairing, and its 95% interval over BOOTSTRAP resamples of
+    whole runs."""
     values = rows.assign(v=rows[column].astype(float))
     grouped = values.groupby([values["point"], values["run"], values["pairing"]])["v"]
     sums = grouped.sum().unstack("pairing").reindex(columns=order).fillna(0.0)
     counts = grouped.count().unstack("pairing").reindex(columns=order).fillna(0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # a pairing with no couple: NaN
         value = sums.sum().to_numpy() / counts.sum().to_numpy()
-        if len(sums) < 2:
-            return value, np.full(len(order), np.nan), np.full(len(order), np.nan)
-        pick = rng.integers(0, len(sums), (BOOTSTRAP, len(sums)))
-        resampled = sums.to_numpy()[pick].sum(axis=1) / counts.to_numpy()[pick].sum(axis=1)
-    with warnings.catch_warnings():  # a pairing no resample has (e.g. no couple observed 3y)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        low, high = np.nanpercentile(resampled, [2.5, 97.5], axis=0)
+    per_run = (sums.to_numpy(), counts.to_numpy())  # a resample's mean: its sums over its counts
+    low, high = interval_over_runs(per_run, np.divide, rng, BOOTSTRAP)
     return value, low, high
 
 
