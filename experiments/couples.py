@@ -26,9 +26,10 @@ from itertools import combinations_with_replacement
 import numpy as np
 import pandas as pd
 
-from simulation import life_figures
+from simulation import couple_figures
 from simulation.experiment import ExperimentError, script_main
 from simulation.figures import save_figure
+from simulation.labels import pairing_label
 from simulation.measures import Z95, interval_over_runs
 from simulation.model import AttachmentModel
 from simulation.model.life_course import ADULT_AGE, CATEGORIES, WEEKS_PER_YEAR
@@ -96,24 +97,26 @@ def run(options: Options | None = None) -> dict:
     # ---- the figures ---------------------------------------------------------------------------
     table = _outcome_table(couples, order, np.random.default_rng(results.seed))
     curves, overall = _satisfaction_curves(weeks, traced, CURVE_YEARS * WEEKS_PER_YEAR)
-    story, names, title, note = _story(weeks, traced)
+    story, names, title, note, categories = _story(weeks, traced)
     runs = results.runs_per_point
     files = [
         write_table(table, out / "pairings.csv"),
         write_table(traced, out / "traced_couples.csv"),
         write_parquet(weeks, out / "traced_weeks.parquet"),
         *save_figure(
-            life_figures.pairing_outcomes_figure(table, runs, POPULATION), out, "pairing_outcomes"
+            couple_figures.pairing_outcomes_figure(table, runs, POPULATION), out, "pairing_outcomes"
         ),
         *save_figure(
-            life_figures.satisfaction_over_time_figure(
+            couple_figures.satisfaction_over_time_figure(
                 curves, overall, CURVE_YEARS * WEEKS_PER_YEAR, traced_runs
             ),
             out,
             "satisfaction_over_time",
         ),
         *save_figure(
-            life_figures.couple_story_figure(story, names, title, note), out, "couple_story"
+            couple_figures.couple_story_figure(story, names, title, note, categories),
+            out,
+            "couple_story",
         ),
         write_json(summary, out / "summary.json"),
     ]
@@ -221,9 +224,12 @@ def _satisfaction_curves(
     ), overall
 
 
-def _story(weeks: pd.DataFrame, couples: pd.DataFrame) -> tuple[pd.DataFrame, tuple, str, str]:
+def _story(
+    weeks: pd.DataFrame, couples: pd.DataFrame
+) -> tuple[pd.DataFrame, tuple[str, str], str, str, tuple[str, str]]:
     """One couple's first year for the story figure: the first STORY couple lasting a year, else
-    the longest STORY couple, else the first couple lasting a year, else the longest couple."""
+    the longest STORY couple, else the first couple lasting a year, else the longest couple.
+    Returns its weeks, the partners' names, the title, a note and the partners' categories."""
     year = couples["weeks"] >= STORY_WEEKS
     wanted = couples["pairing"] == STORY
     for choice, how in (
@@ -244,7 +250,7 @@ def _story(weeks: pd.DataFrame, couples: pd.DataFrame) -> tuple[pd.DataFrame, tu
         log = log.rename(columns=lambda c: _swap_side(c))
         a, b = b, a
     names = (f"Partner 1 ({a})", f"Partner 2 ({b})")
-    pairing = life_figures.pairing_label(str(row["pairing"]))
+    pairing = pairing_label(str(row["pairing"]))
     ended = (
         f"broke up after {int(row['weeks'])} weeks"
         if row["broke_up"]
@@ -255,7 +261,7 @@ def _story(weeks: pd.DataFrame, couples: pd.DataFrame) -> tuple[pd.DataFrame, tu
         f"traced run {int(row['traced_run']) + 1}, couple {int(row['couple'])}: {how};"
         f" met at {float(row['formed_age']):.1f}, {ended}"
     )
-    return log, names, title, note
+    return log, names, title, note, (a, b)
 
 
 def _swap_side(column: str) -> str:
