@@ -101,14 +101,14 @@ def test_class_shares_are_the_mean_of_the_runs_shares_and_the_figure_draws_them(
     bar_groups = [c for c in ax.containers if isinstance(c, BarContainer)]
     for bars, cls in zip(bar_groups, CLASSES, strict=True):
         rows = table[table["ssp_class"] == cls].set_index("group").loc[POPULATIONS]
-        np.testing.assert_allclose(rows["share"], expected.loc[POPULATIONS, cls], atol=1e-6)
+        np.testing.assert_allclose(rows["share"], expected.loc[POPULATIONS, cls], rtol=1e-5)
         assert bars.get_label() == class_label(cls)
         assert all(same_colour(bar.get_facecolor(), CLASS_COLOURS[cls]) for bar in bars)
-        np.testing.assert_allclose([bar.get_height() for bar in bars], rows["share"], atol=1e-6)
+        np.testing.assert_allclose([bar.get_height() for bar in bars], rows["share"], rtol=1e-5)
         # each bar's line runs from the interval's low to its high end
         segments = bars.errorbar.lines[2][0].get_segments()
-        np.testing.assert_allclose([s[0][1] for s in segments], rows["low"], atol=1e-6)
-        np.testing.assert_allclose([s[1][1] for s in segments], rows["high"], atol=1e-6)
+        np.testing.assert_allclose([s[0][1] for s in segments], rows["low"], rtol=1e-5)
+        np.testing.assert_allclose([s[1][1] for s in segments], rows["high"], rtol=1e-5)
 
 
 def test_the_anxiety_avoidance_plane_shows_every_infant_in_its_populations_colour(caregiving_run):
