@@ -255,17 +255,18 @@ def test_an_interval_over_runs_is_the_same_from_sums_and_from_frames():
 
 def test_an_interval_over_runs_has_the_width_the_runs_spread_implies():
     """Runs differ by an offset of sd 1, and 20 people add an sd of 1/sqrt(20) to a run's mean:
-    the pooled mean of 100 runs has a standard error of sqrt(1 + 1/20) / 10 = 0.102, and its 95%
-    interval a width of 2 x 1.96 x 0.102 = 0.40 (the percentile bootstrap, Efron & Tibshirani
-    1993, ch. 13). The runs' own spread is estimated from 100 runs (a relative sd of 1/sqrt(198),
-    7%), and 4,000 resamples add under 2%: 0.40 +- 20% is about 2.7 standard errors each side.
-    Resampling people instead of runs would give about a third of the width."""
-    frames = _runs_of_people(100, 20, seed=2)
+    the pooled mean of 400 runs has a standard error of sqrt((1 + 1/20) / 400) = 0.051, and its
+    95% interval a width of 2 x 1.96 x 0.051 = 0.20 (the percentile bootstrap, Efron &
+    Tibshirani 1993, ch. 13). The runs' spread is estimated from 400 of them (a relative sd of
+    1/sqrt(798), 3.5%), and 4,000 resamples add about 1.5%: 0.20 +- 10% is 2.6 standard errors
+    each side (seeds 2-7 gave 0.190-0.208). A 90% interval (0.17) or resampling people instead
+    of runs (0.06) would fail."""
+    frames = _runs_of_people(400, 20, seed=2)
     sums = np.array([[f["x"].sum(), len(f)] for f in frames])
     low, high = interval_over_runs(
         sums, lambda s: s[:, 0] / s[:, 1], np.random.default_rng(3), resamples=4000
     )
-    assert high - low == pytest.approx(0.40, rel=0.2)
+    assert high - low == pytest.approx(0.20, rel=0.1)
     pooled = np.concatenate([f["x"] for f in frames]).mean()
     assert low < pooled < high
 
