@@ -15,7 +15,7 @@ from simulation.model.run import correlation
 from simulation.model.strange_situation import CLASSES
 
 Z95 = 1.959963984540054
-RESAMPLES = 1000  # resamples of runs behind each interval by resampling
+RESAMPLES = 1000  # how many times the runs are resampled for one interval
 
 
 def interval_over_runs(
