@@ -21,16 +21,16 @@ Copy this file and edit POPULATION, HORIZON or TRACED_RUNS to try your own varia
 
 from __future__ import annotations
 
-import warnings
 from itertools import combinations_with_replacement
 
 import numpy as np
 import pandas as pd
 
-from simulation import life_figures
+from simulation import couple_figures
 from simulation.experiment import ExperimentError, script_main
 from simulation.figures import save_figure
-from simulation.measures import Z95
+from simulation.labels import pairing_label
+from simulation.measures import Z95, interval_over_runs
 from simulation.model import AttachmentModel
 from simulation.model.life_course import ADULT_AGE, CATEGORIES, WEEKS_PER_YEAR
 from simulation.model.parameters import validate
@@ -97,24 +97,26 @@ def run(options: Options | None = None) -> dict:
     # ---- the figures ---------------------------------------------------------------------------
     table = _outcome_table(couples, order, np.random.default_rng(results.seed))
     curves, overall = _satisfaction_curves(weeks, traced, CURVE_YEARS * WEEKS_PER_YEAR)
-    story, names, title, note = _story(weeks, traced)
+    story, names, title, note, categories = _story(weeks, traced)
     runs = results.runs_per_point
     files = [
         write_table(table, out / "pairings.csv"),
         write_table(traced, out / "traced_couples.csv"),
         write_parquet(weeks, out / "traced_weeks.parquet"),
         *save_figure(
-            life_figures.pairing_outcomes_figure(table, runs, POPULATION), out, "pairing_outcomes"
+            couple_figures.pairing_outcomes_figure(table, runs, POPULATION), out, "pairing_outcomes"
         ),
         *save_figure(
-            life_figures.satisfaction_over_time_figure(
+            couple_figures.satisfaction_over_time_figure(
                 curves, overall, CURVE_YEARS * WEEKS_PER_YEAR, traced_runs
             ),
             out,
             "satisfaction_over_time",
         ),
         *save_figure(
-            life_figures.couple_story_figure(story, names, title, note), out, "couple_story"
+            couple_figures.couple_story_figure(story, names, title, note, categories),
+            out,
+            "couple_story",
         ),
         write_json(summary, out / "summary.json"),
     ]
@@ -173,21 +175,16 @@ def _outcome_table(couples: pd.DataFrame, order: list[str], rng) -> pd.DataFrame
 def _bootstrap_runs(
     rows: pd.DataFrame, column: str, order: list[str], rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pooled mean of ``column`` per pairing, and its 2.5 and 97.5 percentiles over BOOTSTRAP
-    resamples of runs."""
+    """Pooled mean of ``column`` per pairing, and its 95% interval over BOOTSTRAP resamples of
+    whole runs."""
     values = rows.assign(v=rows[column].astype(float))
     grouped = values.groupby([values["point"], values["run"], values["pairing"]])["v"]
     sums = grouped.sum().unstack("pairing").reindex(columns=order).fillna(0.0)
     counts = grouped.count().unstack("pairing").reindex(columns=order).fillna(0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # a pairing with no couple: NaN
         value = sums.sum().to_numpy() / counts.sum().to_numpy()
-        if len(sums) < 2:
-            return value, np.full(len(order), np.nan), np.full(len(order), np.nan)
-        pick = rng.integers(0, len(sums), (BOOTSTRAP, len(sums)))
-        resampled = sums.to_numpy()[pick].sum(axis=1) / counts.to_numpy()[pick].sum(axis=1)
-    with warnings.catch_warnings():  # a pairing no resample has (e.g. no couple observed 3y)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        low, high = np.nanpercentile(resampled, [2.5, 97.5], axis=0)
+    per_run = (sums.to_numpy(), counts.to_numpy())  # a resample's mean: its sums over its counts
+    low, high = interval_over_runs(per_run, np.divide, rng, BOOTSTRAP)
     return value, low, high
 
 
@@ -227,9 +224,12 @@ def _satisfaction_curves(
     ), overall
 
 
-def _story(weeks: pd.DataFrame, couples: pd.DataFrame) -> tuple[pd.DataFrame, tuple, str, str]:
+def _story(
+    weeks: pd.DataFrame, couples: pd.DataFrame
+) -> tuple[pd.DataFrame, tuple[str, str], str, str, tuple[str, str]]:
     """One couple's first year for the story figure: the first STORY couple lasting a year, else
-    the longest STORY couple, else the first couple lasting a year, else the longest couple."""
+    the longest STORY couple, else the first couple lasting a year, else the longest couple.
+    Returns its weeks, the partners' names, the title, a note and the partners' categories."""
     year = couples["weeks"] >= STORY_WEEKS
     wanted = couples["pairing"] == STORY
     for choice, how in (
@@ -250,7 +250,7 @@ def _story(weeks: pd.DataFrame, couples: pd.DataFrame) -> tuple[pd.DataFrame, tu
         log = log.rename(columns=lambda c: _swap_side(c))
         a, b = b, a
     names = (f"Partner 1 ({a})", f"Partner 2 ({b})")
-    pairing = life_figures.pairing_label(str(row["pairing"]))
+    pairing = pairing_label(str(row["pairing"]))
     ended = (
         f"broke up after {int(row['weeks'])} weeks"
         if row["broke_up"]
@@ -261,7 +261,7 @@ def _story(weeks: pd.DataFrame, couples: pd.DataFrame) -> tuple[pd.DataFrame, tu
         f"traced run {int(row['traced_run']) + 1}, couple {int(row['couple'])}: {how};"
         f" met at {float(row['formed_age']):.1f}, {ended}"
     )
-    return log, names, title, note
+    return log, names, title, note, (a, b)
 
 
 def _swap_side(column: str) -> str:

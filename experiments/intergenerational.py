@@ -23,7 +23,7 @@ import pandas as pd
 from simulation import trial_figures
 from simulation.experiment import ExperimentError, script_main
 from simulation.figures import save_figure
-from simulation.measures import transmission
+from simulation.measures import interval_over_runs, transmission
 from simulation.model.strange_situation import CLASSES
 from simulation.storage import write_json, write_table
 from simulation.sweep import Options, run_sweep
@@ -101,15 +101,9 @@ def _bootstrap_runs(children: pd.DataFrame, rng: np.random.Generator) -> dict[st
     """95% intervals of the four numbers from resampling whole runs (a run's families share one
     population)."""
     groups = [g for _, g in children.groupby("run")]
-    if len(groups) < 2:
-        return {k: [float("nan"), float("nan")] for k in KEYS}
-    draws = []
-    for _ in range(BOOTSTRAP):
-        pick = rng.integers(0, len(groups), len(groups))
-        sample = pd.concat([groups[i] for i in pick], ignore_index=True)
-        stats = transmission(sample)
-        draws.append([stats[k] for k in KEYS])
-    low, high = np.nanpercentile(np.array(draws), [2.5, 97.5], axis=0)
+    low, high = interval_over_runs(
+        groups, lambda sample: [transmission(sample)[k] for k in KEYS], rng, BOOTSTRAP
+    )
     return {k: [float(lo), float(hi)] for k, lo, hi in zip(KEYS, low, high, strict=True)}
 
 

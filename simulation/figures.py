@@ -1,4 +1,6 @@
-"""Figures: one colour-blind-safe palette (Okabe & Ito 2008) for every figure of the project."""
+"""Figures of infancy (the caregiving and sweep experiments) and what every figure shares: the
+matplotlib settings and saving. Colours come from ``simulation.palette`` and names from
+``simulation.labels``, as in the demo."""
 
 from __future__ import annotations
 
@@ -11,29 +13,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from simulation.labels import class_label, population_label  # noqa: E402
 from simulation.model.strange_situation import CLASS_NAMES, CLASSES  # noqa: E402
+from simulation.palette import CLASS_COLOURS, POPULATION_COLOURS  # noqa: E402
 from simulation.storage import atomic_write  # noqa: E402
-
-# Okabe-Ito colours. Each caregiver preset shares the colour of the class it mainly produces.
-CLASS_COLOURS = {"A": "#E69F00", "B": "#0072B2", "C": "#009E73", "D": "#D55E00"}
-POPULATION_COLOURS = {
-    "consistent": CLASS_COLOURS["B"],
-    "inconsistent": CLASS_COLOURS["C"],
-    "rejecting": CLASS_COLOURS["A"],
-    "frightening": CLASS_COLOURS["D"],
-    "normative": "#000000",
-    "high_risk": "#CC79A7",
-    "spectrum": "#56B4E9",
-}
-POPULATION_LABELS = {
-    "consistent": "Consistent",
-    "inconsistent": "Inconsistent",
-    "rejecting": "Rejecting",
-    "frightening": "Frightening",
-    "normative": "Normative mix",
-    "high_risk": "High-risk mix",
-    "spectrum": "Spectrum",
-}
 
 plt.rcParams.update(
     {
@@ -80,9 +63,9 @@ def class_shares_figure(shares: pd.DataFrame, order: list[str]) -> plt.Figure:
             yerr=np.nan_to_num(np.clip(err, 0, None)),
             capsize=2,
             color=CLASS_COLOURS[cls],
-            label=f"{cls} {CLASS_NAMES[cls]}",
+            label=class_label(cls),
         )
-    ax.set_xticks(x, [POPULATION_LABELS.get(g, g) for g in order])
+    ax.set_xticks(x, [population_label(g) for g in order])
     ax.set_ylim(0, 1)
     ax.set_ylabel("Share of infants")
     runs = int(shares["runs"].max())
@@ -106,7 +89,7 @@ def anxiety_avoidance_figure(infants: pd.DataFrame, order: list[str], per_group:
             s=9,
             alpha=0.45,
             color=POPULATION_COLOURS.get(group, "grey"),
-            label=POPULATION_LABELS.get(group, group),
+            label=population_label(group),
             edgecolors="none",
         )
     ax.axvline(0.5, color="grey", lw=0.8, ls="--")
@@ -135,9 +118,7 @@ def learning_curves_figure(timeseries: pd.DataFrame, order: list[str], column: s
         by_day = rows.groupby("day")[column]
         mean, low, high = by_day.mean(), by_day.quantile(0.025), by_day.quantile(0.975)
         colour = POPULATION_COLOURS.get(group, "grey")
-        ax.plot(
-            mean.index / 30.44, mean, color=colour, lw=2, label=POPULATION_LABELS.get(group, group)
-        )
+        ax.plot(mean.index / 30.44, mean, color=colour, lw=2, label=population_label(group))
         ax.fill_between(mean.index / 30.44, low, high, color=colour, alpha=0.18, lw=0)
     ax.set_xlabel("Age (months)")
     ax.set_ylabel("Mean model of others (expected availability)")

@@ -1,4 +1,5 @@
-"""What things are called on a slide and on the screen: one name for each population and class."""
+"""What things are called on a slide and on the screen: one name for each population, class,
+pairing and intervention."""
 
 from __future__ import annotations
 
@@ -37,11 +38,30 @@ def class_label(cls: str) -> str:
     return f"{cls} {CLASS_NAMES[cls]}"
 
 
+def pairing_label(pairing: str) -> str:
+    """The two partners' categories of a couple: 'dismissing+preoccupied' -> 'dismissing +
+    preoccupied'."""
+    return pairing.replace("+", " + ")
+
+
+def intervention_label(name: str) -> str:
+    """An intervention's name as a heading: 'cbt_therapy' -> 'CBT therapy'."""
+    return name.replace("_", " ").capitalize().replace("Cbt", "CBT")
+
+
+def years_label(years: float) -> str:
+    """'1 year', '2 years', '1.5 years'."""
+    return f"{years:g} year" + ("" if years == 1 else "s")
+
+
 __all__ = [
     "CLASSES",
     "CLASS_NAMES",
     "POPULATION_LABELS",
     "class_label",
+    "intervention_label",
+    "pairing_label",
     "params_label",
     "population_label",
+    "years_label",
 ]

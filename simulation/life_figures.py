@@ -1,8 +1,9 @@
-"""Figures of the life-course experiments: stability of security, adult categories, couples.
+"""Figures of the life-course experiments: stability of security from 12 months on, and the adult
+categories and where they came from (``simulation.couple_figures`` has the couples).
 
-The same Okabe-Ito palette as ``simulation.figures``; each adult category has the colour of the
-infant class it continues (secure = B blue, preoccupied = C green, dismissing = A orange,
-fearful = D vermillion), so a flow from a class to its counterpart keeps its colour.
+Each adult category has the colour of the infant class it continues (``simulation.palette``:
+secure = B blue, preoccupied = C bluish green, dismissing = A orange, fearful = D vermillion),
+so a flow from a class to its counterpart keeps its colour.
 """
 
 from __future__ import annotations
@@ -10,36 +11,30 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from simulation.figures import CLASS_COLOURS, POPULATION_LABELS
+from simulation.labels import class_label, population_label
 from simulation.model.life_course import CATEGORIES, COUNTERPART
-from simulation.model.strange_situation import CLASS_NAMES, CLASSES
+from simulation.model.strange_situation import CLASSES
+from simulation.palette import (
+    CATEGORY_COLOURS,
+    CLASS_COLOURS,
+    CONTINUITY_COLOURS,
+    GREY,
+    REFERENCE_COLOUR,
+    STAGE_SHADES,
+)
 
-ADULT_COLOURS = {
-    "secure": CLASS_COLOURS["B"],  # #0072B2
-    "preoccupied": CLASS_COLOURS["C"],  # #009E73
-    "dismissing": CLASS_COLOURS["A"],  # #E69F00
-    "fearful": CLASS_COLOURS["D"],  # #D55E00
-}
-CONTINUITY_COLOURS = {"prototype": "#000000", "revisionist": "#CC79A7"}
 CONTINUITY_LABELS = {
     "prototype": "Prototype: the 12-month model keeps pulling later ones back",
     "revisionist": "Revisionist: only the running sum of experience",
 }
-REFERENCE_COLOUR = "#999999"
-COMFORT, WITHDRAWAL, ESCALATION = "#0072B2", "#D55E00", "#000000"
-
-
-def population_label(name: str) -> str:
-    labels = {**POPULATION_LABELS, "balanced": "Balanced mix"}
-    return labels.get(name, name.replace("_", " ").capitalize())
-
-
-def pairing_label(pairing: str) -> str:
-    """'dismissing+preoccupied' -> 'dismissing + preoccupied'."""
-    return pairing.replace("+", " + ")
+# the life stages a stability curve crosses: (first age, end age, name, background)
+STAGES = (
+    (1, 12, "childhood", STAGE_SHADES["childhood"]),
+    (12, 18, "adolescence", STAGE_SHADES["adolescence"]),
+    (18, 31, "adulthood: partners", STAGE_SHADES["adulthood"]),
+)
 
 
 def _percent(share: float) -> str:
@@ -49,16 +44,12 @@ def _percent(share: float) -> str:
 
 def _class_label(cls: str, n: int | None = None) -> str:
     count = f"\n({n:,} infants)" if n is not None else ""
-    return f"{cls} {CLASS_NAMES[cls]}{count}"
+    return f"{class_label(cls)}{count}"
 
 
 def _stage_background(ax: plt.Axes, top: float) -> None:
     """Light bands naming the life stages, so a class sees where partners come in."""
-    for start, end, name, shade in (
-        (1, 12, "childhood", "#ffffff"),
-        (12, 18, "adolescence", "#f2f2f2"),
-        (18, 31, "adulthood: partners", "#e6e6e6"),
-    ):
+    for start, end, name, shade in STAGES:
         ax.axvspan(start, end, color=shade, lw=0, zorder=0)
         ax.text((start + min(end, 30)) / 2, top, name, ha="center", va="top", fontsize=9)
 
@@ -71,7 +62,7 @@ def stability_figure(curves: pd.DataFrame, runs: int, population: str) -> plt.Fi
     _stage_background(ax, 0.98)
     for setting, rows in curves.groupby("setting", sort=False):
         rows = rows.sort_values("age")
-        colour = CONTINUITY_COLOURS.get(setting, "grey")
+        colour = CONTINUITY_COLOURS.get(setting, GREY)
         label = CONTINUITY_LABELS.get(setting, setting)
         ax.plot(rows["age"], rows["r"], color=colour, lw=2.2, marker="o", ms=3.5, label=label)
         ax.fill_between(rows["age"], rows["low"], rows["high"], color=colour, alpha=0.2, lw=0)
@@ -110,7 +101,7 @@ def _stacked_rows(ax: plt.Axes, shares: pd.DataFrame, counts: pd.Series) -> None
                 share,
                 left=left,
                 height=0.7,
-                color=ADULT_COLOURS[cat],
+                color=CATEGORY_COLOURS[cat],
                 edgecolor="black" if own else "white",
                 lw=2.2 if own else 0.5,
                 zorder=3 if own else 2,
@@ -128,7 +119,7 @@ def _stacked_rows(ax: plt.Axes, shares: pd.DataFrame, counts: pd.Series) -> None
 
 
 def _category_legend(fig: plt.Figure) -> None:
-    handles = [Patch(color=ADULT_COLOURS[c], label=c.capitalize()) for c in CATEGORIES]
+    handles = [Patch(color=CATEGORY_COLOURS[c], label=c.capitalize()) for c in CATEGORIES]
     handles.append(
         Patch(
             facecolor="white",
@@ -186,7 +177,7 @@ def adult_categories_figure(
         width,
         yerr=np.nan_to_num(np.clip(err, 0, None)),
         capsize=3,
-        color=[ADULT_COLOURS[c] for c in CATEGORIES],
+        color=[CATEGORY_COLOURS[c] for c in CATEGORIES],
     )
     ref = ax.bar(
         x + width / 2,
@@ -259,7 +250,7 @@ def infant_to_adult_flow_figure(counts: pd.DataFrame, age: int, runs: int) -> pl
             next_in[cat] -= h
     for spans, x, colours, side in (
         (left, 0.0, CLASS_COLOURS, "left"),
-        (right, 0.94, ADULT_COLOURS, "right"),
+        (right, 0.94, CATEGORY_COLOURS, "right"),
     ):
         for name, (low, high) in spans.items():
             ax.add_patch(plt.Rectangle((x, low), 0.06, high - low, color=colours[name], lw=0))
@@ -290,252 +281,4 @@ def infant_to_adult_flow_figure(counts: pd.DataFrame, age: int, runs: int) -> pl
         ha="center",
         fontsize=9,
     )
-    return fig
-
-
-# ------------------------------------------------------------------ couples
-def pairing_outcomes_figure(table: pd.DataFrame, runs: int, population: str) -> plt.Figure:
-    """Three panels of horizontal bars by pairing: satisfaction, 3-year breakups, pursuer-
-    withdrawer weeks. ``table``: pairing, couples, and for each measure value/low/high."""
-    rows = table.sort_values("satisfaction").reset_index(drop=True)
-    y = np.arange(len(rows))
-    labels = [
-        f"{pairing_label(p)} ({n:,})" for p, n in zip(rows["pairing"], rows["couples"], strict=True)
-    ]
-    panels = (
-        ("satisfaction", "Satisfaction over the relationship\n(0-1; dots: the axis is zoomed)"),
-        ("breakup_rate", "Broke up within 3 years\n(couples observed 3 years)"),
-        ("demand_withdraw_rate", "Weeks with a pursuer-withdrawer\nepisode"),
-    )
-    fig, axes = plt.subplots(
-        1, 3, figsize=(14, 0.42 * len(rows) + 2.6), sharey=True, layout="constrained"
-    )
-    colours = [_pairing_colour(p) for p in rows["pairing"]]
-    for ax, (column, title) in zip(axes, panels, strict=True):
-        values = rows[column].to_numpy(float)
-        low, high = rows[f"{column}_low"].to_numpy(float), rows[f"{column}_high"].to_numpy(float)
-        err = np.nan_to_num(np.clip(np.vstack([values - low, high - values]), 0, None))
-        if column == "satisfaction":
-            # satisfaction differs by a few hundredths between pairings: dots on a zoomed axis
-            # (bars would have to start at zero and hide the differences)
-            ax.errorbar(values, y, xerr=err, fmt="none", ecolor="black", lw=1, capsize=2)
-            ax.scatter(values, y, s=70, c=colours, edgecolors="black", zorder=3)
-            span = np.concatenate([values, low, high])
-            lo, hi = np.nanmin(span), np.nanmax(span)
-            pad = max(0.01, 0.15 * (hi - lo))
-            ax.set_xlim(lo - pad, hi + pad)
-            ax.xaxis.set_major_formatter(plt.matplotlib.ticker.FormatStrFormatter("%.2f"))
-        else:
-            ax.barh(y, values, height=0.65, color=colours, xerr=err, capsize=2, error_kw={"lw": 1})
-            top = 1.0 if column == "breakup_rate" else max(0.05, float(np.nanmax(high)) * 1.1)
-            ax.set_xlim(0, top)
-            ax.xaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0, decimals=0))
-        ax.set_title(title, fontsize=11)
-        ax.grid(axis="x", color="0.9", lw=0.8)
-        ax.set_axisbelow(True)
-    axes[0].set_yticks(y, labels)
-    axes[0].set_ylabel("Pairing of the two partners' categories (couples)")
-    fig.suptitle(
-        f"Couples by the partners' attachment categories ({population_label(population)},"
-        f" {runs} runs)",
-        fontsize=14,
-    )
-    legend = [
-        Patch(color=_pairing_colour("secure+secure"), label="both secure"),
-        Patch(color=_pairing_colour("dismissing+secure"), label="one secure"),
-        Patch(color=_pairing_colour("dismissing+fearful"), label="neither secure"),
-    ]
-    fig.legend(
-        handles=legend,
-        frameon=False,
-        ncols=3,
-        loc="outside lower center",
-        fontsize=9,
-        title="lines: 95% interval (resampling whole runs)",
-        title_fontsize=8,
-    )
-    return fig
-
-
-def _pairing_colour(pairing: str) -> str:
-    """Blue shades by how many partners are secure: the one thing bars are grouped by."""
-    secure = pairing.split("+").count("secure")
-    return {2: "#0072B2", 1: "#56B4E9", 0: "#999999"}[secure]
-
-
-def satisfaction_over_time_figure(
-    curves: pd.DataFrame, overall: pd.DataFrame, weeks: int, traced_runs: int
-) -> plt.Figure:
-    """Small multiples, one per pairing: mean satisfaction of the couples still together by
-    week since they met (band: 95% interval), and the share of couples still together.
-    ``curves``: pairing, week, satisfaction, low, high, together, couples; ``overall``: week,
-    satisfaction (all couples, drawn in every panel for comparison)."""
-    pairings = list(dict.fromkeys(curves["pairing"]))
-    ncols = min(5, len(pairings)) or 1
-    nrows = int(np.ceil(len(pairings) / ncols)) or 1
-    fig, axes = plt.subplots(
-        nrows,
-        ncols,
-        figsize=(3.1 * ncols + 0.6, 2.7 * nrows + 1.4),
-        sharex=True,
-        sharey=True,
-        layout="constrained",
-        squeeze=False,
-    )
-    years = weeks / 52
-    for ax, pairing in zip(axes.flat, pairings, strict=False):
-        rows = curves[curves["pairing"] == pairing].sort_values("week")
-        x = rows["week"] / 52
-        ax.plot(overall["week"] / 52, overall["satisfaction"], color="0.6", lw=1.2, ls="--")
-        ax.fill_between(x, rows["low"], rows["high"], color=COMFORT, alpha=0.2, lw=0)
-        ax.plot(x, rows["satisfaction"], color=COMFORT, lw=2)
-        ax.plot(x, rows["together"], color="black", lw=1.3, ls=":")
-        n = int(rows["couples"].iloc[0])
-        ax.set_title(f"{pairing_label(pairing)}\n({n} couples)", fontsize=10)
-        ax.set_xlim(0, years)
-        ax.set_ylim(0, 1)
-        ax.grid(color="0.92", lw=0.8)
-    for ax in axes.flat[len(pairings) :]:
-        ax.axis("off")
-    for ax in axes[-1]:
-        ax.set_xlabel("Years since the couple met")
-    for ax in axes[:, 0]:
-        ax.set_ylabel("Share (0-1)")
-    handles = [
-        Line2D([], [], color=COMFORT, lw=2, label="satisfaction (mean of both partners)"),
-        Patch(color=COMFORT, alpha=0.2, label="its 95% interval"),
-        Line2D([], [], color="0.6", lw=1.2, ls="--", label="satisfaction, all couples"),
-        Line2D([], [], color="black", lw=1.3, ls=":", label="share of couples still together"),
-    ]
-    fig.legend(handles=handles, frameon=False, ncols=4, loc="outside lower center", fontsize=9)
-    fig.suptitle(
-        f"Satisfaction over the first {years:g} years of a relationship, by pairing"
-        f" ({traced_runs} traced runs; satisfaction of the couples still together)",
-        fontsize=13,
-    )
-    return fig
-
-
-STORY_ROWS = (
-    ("bid", "asked for comfort"),
-    ("answer", "partner's answer"),
-    ("escalated", "asked again, louder"),
-    ("pushed_away", "pushed partner away"),
-)
-
-
-def couple_story_figure(
-    log: pd.DataFrame, names: tuple[str, str], title: str, note: str = ""
-) -> plt.Figure:
-    """One couple week by week: each partner's bids (filled: said plainly, open: a hint), the
-    partner's answer (comforted, withdrew, silence read as rejection), escalations and
-    push-aways; pursuer-withdrawer weeks shaded; both partners' satisfaction below.
-    ``log``: the couple's rows of ``AttachmentModel.couple_log`` (week 1 = the week they met);
-    ``names``: labels of partner a and b (e.g. 'Partner 1 (preoccupied)')."""
-    log = log.sort_values("week").reset_index(drop=True)
-    x = np.arange(1, len(log) + 1)
-    fig, (events, sat) = plt.subplots(
-        2,
-        1,
-        figsize=(13, 7.6),
-        sharex=True,
-        height_ratios=[2.2, 1],
-        layout="constrained",
-    )
-    for ax in (events, sat):
-        for week in x[log["demand_withdraw"].to_numpy(bool)]:
-            ax.axvspan(week - 0.5, week + 0.5, color="#F0E442", alpha=0.55, lw=0, zorder=0)
-
-    ticks, ticklabels = [], []
-    lane_height = len(STORY_ROWS) + 1
-    for lane, side in enumerate(("a", "b")):
-        base = (1 - lane) * lane_height  # partner a on top
-        rows = {key: base + len(STORY_ROWS) - 1 - i for i, (key, _) in enumerate(STORY_ROWS)}
-        for key, text in STORY_ROWS:
-            ticks.append(rows[key])
-            ticklabels.append(text)
-            events.axhline(rows[key], color="0.9", lw=0.8, zorder=1)
-
-        def col(field: str, side: str = side) -> np.ndarray:
-            return log[f"{field}_{side}"].to_numpy()
-
-        bid, direct = col("bid") > 0, col("direct") > 0
-        events.plot(
-            x[bid & direct],
-            np.full((bid & direct).sum(), rows["bid"]),
-            "o",
-            ms=8,
-            color="black",
-            zorder=3,
-        )
-        events.plot(
-            x[bid & ~direct],
-            np.full((bid & ~direct).sum(), rows["bid"]),
-            "o",
-            ms=8,
-            mfc="white",
-            mec="black",
-            mew=1.5,
-            zorder=3,
-        )
-        # one marker row per behaviour: (column, row, vertical shift, marker, size, colour)
-        for field, row, shift, marker, size, colour in (
-            ("comforted", "answer", 0.2, "P", 8, COMFORT),
-            ("withdrew", "answer", 0.0, "X", 8, WITHDRAWAL),
-            ("read_as_rejection", "answer", -0.2, "v", 8, "0.45"),
-            ("escalated", "escalated", 0.0, "^", 9, ESCALATION),
-            ("pushed_away", "pushed_away", 0.0, "D", 7, "#CC79A7"),
-        ):
-            hit = col(field) > 0
-            events.plot(
-                x[hit],
-                np.full(hit.sum(), rows[row] + shift),
-                marker,
-                ms=size,
-                color=colour,
-                ls="none",
-                zorder=3,
-            )
-        events.text(
-            -0.01,
-            base + len(STORY_ROWS) - 0.35,
-            names[lane],
-            transform=events.get_yaxis_transform(),
-            ha="right",
-            va="bottom",
-            fontsize=11,
-            fontweight="bold",
-        )
-    events.set_yticks(ticks, ticklabels, fontsize=9)
-    events.set_ylim(-0.7, 2 * lane_height - 1.0)
-    events.axhline(lane_height - 1, color="0.5", lw=1)
-    events.tick_params(axis="y", length=0)
-    events.spines[["left"]].set_visible(False)
-    fig.suptitle(title, fontsize=14)
-    if note:
-        events.set_title(note, fontsize=9, color="0.3")
-
-    colours = {"a": "#000000", "b": "#CC79A7"}
-    for side, name in zip(("a", "b"), names, strict=True):
-        sat.plot(x, log[f"satisfaction_{side}"], color=colours[side], lw=2, label=name)
-    sat.set_ylim(0, 1)
-    sat.set_ylabel("Satisfaction (0-1)")
-    sat.set_xlabel("Week of the relationship")
-    sat.set_xlim(0.5, len(log) + 0.5)
-    sat.grid(axis="y", color="0.92")
-    sat.legend(frameon=False, fontsize=9, loc="lower left", ncols=2)
-
-    handles = [
-        Line2D([], [], marker="o", color="black", ls="none", ms=8, label="asked plainly"),
-        Line2D([], [], marker="o", mfc="white", mec="black", ls="none", ms=8, label="hinted"),
-        Line2D([], [], marker="P", color=COMFORT, ls="none", ms=8, label="comforted"),
-        Line2D([], [], marker="X", color=WITHDRAWAL, ls="none", ms=8, label="partner withdrew"),
-        Line2D(
-            [], [], marker="v", color="0.45", ls="none", ms=8, label="silence read as rejection"
-        ),
-        Line2D([], [], marker="^", color=ESCALATION, ls="none", ms=9, label="asked again, louder"),
-        Line2D([], [], marker="D", color="#CC79A7", ls="none", ms=7, label="pushed partner away"),
-        Patch(color="#F0E442", alpha=0.55, label="pursuer-withdrawer week"),
-    ]
-    fig.legend(handles=handles, frameon=False, ncols=4, loc="outside lower center", fontsize=9)
     return fig

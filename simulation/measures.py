@@ -1,6 +1,11 @@
-"""Summaries of many runs: class shares with intervals, correlations, re-test agreement."""
+"""Summaries of many runs: class shares with intervals, correlations, re-test agreement, and
+the one interval by resampling whole runs that every experiment uses."""
 
 from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -10,6 +15,52 @@ from simulation.model.run import correlation
 from simulation.model.strange_situation import CLASSES
 
 Z95 = 1.959963984540054
+RESAMPLES = 1000  # how many times the runs are resampled for one interval
+
+
+def interval_over_runs(
+    per_run: np.ndarray | tuple[np.ndarray, ...] | Sequence[pd.DataFrame],
+    statistic: Callable[..., Any],
+    rng: np.random.Generator,
+    resamples: int = RESAMPLES,
+) -> tuple[np.ndarray, np.ndarray]:
+    """A 95% interval of ``statistic`` from resampling whole runs with replacement: the people of
+    one run share one population, so runs, not people, are the independent units. Returns the
+    2.5 and 97.5 percentiles over ``resamples`` resamples (NaN where no resample has a value,
+    and with fewer than two runs, which leave nothing to resample).
+
+    ``per_run`` is either per-run sums, an array (or a tuple of arrays) with one row per run,
+    which a resample adds up over its runs before ``statistic(*totals)`` turns them into one
+    value per resample along the first axis (fast: no frame is rebuilt); or a list of per-run
+    frames, which a resample concatenates before ``statistic(frame)`` returns a value or a
+    vector. Either way the runs are drawn by one ``rng.integers`` call of shape
+    (resamples, runs), so a seeded generator gives the same interval every time."""
+    if isinstance(per_run, np.ndarray):
+        per_run = (per_run,)
+    from_sums = isinstance(per_run, tuple)
+    n = len(per_run[0]) if from_sums else len(per_run)
+    with np.errstate(invalid="ignore", divide="ignore"):  # a resample without a group: NaN
+        if n < 2:
+            if not from_sums and n == 0:
+                return np.full((), np.nan), np.full((), np.nan)
+            pooled = (
+                statistic(*(a.sum(axis=0)[None] for a in per_run))[0]
+                if from_sums
+                else statistic(pd.concat(per_run, ignore_index=True))
+            )
+            nan = np.full(np.shape(pooled), np.nan)
+            return nan, nan.copy()
+        pick = rng.integers(0, n, (resamples, n))
+        if from_sums:
+            values = statistic(*(a[pick].sum(axis=1) for a in per_run))
+        else:
+            values = np.array(
+                [statistic(pd.concat([per_run[i] for i in row], ignore_index=True)) for row in pick]
+            )
+    with warnings.catch_warnings():  # a value no resample has (e.g. a group never observed)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low, high = np.nanpercentile(values, [2.5, 97.5], axis=0)
+    return low, high
 
 
 def class_shares_by_run(infants: pd.DataFrame, by: str = "population") -> pd.DataFrame:
@@ -92,7 +143,7 @@ def effect_of_change(
     before: str,
     after: str,
     rng: np.random.Generator,
-    resamples: int = 1000,
+    resamples: int = RESAMPLES,
     runs: list[str] | None = None,
 ) -> dict[str, float]:
     """Cohen's d of the change (after - before) of treated minus that of controls, with a 95%
@@ -112,11 +163,7 @@ def effect_of_change(
     order = [(k, arm) for arm in ("treated", "control") for k in ("one", "change", "sq")]
     sums = per_run[order].to_numpy()
     d = float(_d_from_sums(sums.sum(axis=0)))
-    low = high = float("nan")
-    if len(sums) > 1:
-        pick = rng.integers(0, len(sums), (resamples, len(sums)))
-        ds = _d_from_sums(sums[pick].sum(axis=1))
-        low, high = (float(v) for v in np.nanpercentile(ds, [2.5, 97.5]))
+    low, high = (float(v) for v in interval_over_runs(sums, _d_from_sums, rng, resamples))
     arm_mean = rows.groupby("trial_arm")["change"].mean()
     return dict(
         d=d,

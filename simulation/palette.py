@@ -3,7 +3,9 @@ demo's Vega views alike: the same colour means the same thing on a slide and on 
 
 Each infant class, its adult counterpart and the caregiver preset that mainly produces it share
 one colour: B / secure / consistent blue; A / dismissing / rejecting orange; C / preoccupied /
-inconsistent bluish green; D / fearful / frightening vermillion.
+inconsistent bluish green; D / fearful / frightening vermillion. Everything else a figure
+marks takes a colour from here too, by what it means (a trial arm, an outcome, a life stage,
+a behaviour in a couple's story), so no figure or view spells a colour of its own.
 """
 
 from __future__ import annotations
@@ -45,3 +47,20 @@ ARM_COLOURS = {"treated": SKY_BLUE, "control": GREY}
 # Questionnaire outcomes take the colour of the category they mark at their high end.
 OUTCOME_COLOURS = {"anxiety": BLUISH_GREEN, "avoidance": ORANGE, "satisfaction": BLUE}
 REFERENCE_COLOUR = DARK_GREY  # a published figure drawn beside the model's
+# The two ways a working model carries forward (the life_course experiment's curves).
+CONTINUITY_COLOURS = {"prototype": BLACK, "revisionist": REDDISH_PURPLE}
+# Background bands naming the life stages, from white to light grey.
+STAGE_SHADES = {"childhood": "#FFFFFF", "adolescence": "#F2F2F2", "adulthood": "#E6E6E6"}
+# Couples by how many of the two partners are secure: secure blue, one of two a lighter blue,
+# neither the colour of insecure as a whole.
+PAIRING_COLOURS = {2: BLUE, 1: SKY_BLUE, 0: SECURITY_COLOURS["insecure"]}
+# One couple's week-by-week story: what each partner did. A comforting answer has the colour of
+# security, a withdrawal vermillion, a louder bid black; a pursuer-withdrawer week is highlighted.
+STORY_COLOURS = {
+    "comforted": BLUE,
+    "withdrew": VERMILLION,
+    "read_as_rejection": "#737373",  # a mid grey: nothing was done, the silence was read
+    "escalated": BLACK,
+    "pushed_away": REDDISH_PURPLE,
+    "pursuer_withdrawer": YELLOW,
+}

@@ -14,13 +14,14 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-from simulation.figures import CLASS_COLOURS
-from simulation.life_figures import ADULT_COLOURS, population_label
+from simulation.labels import class_label, intervention_label, population_label, years_label
+from simulation.measures import Z95
+from simulation.model.interventions import FOLLOW_UP_YEARS
 from simulation.model.life_course import CATEGORIES
-from simulation.model.strange_situation import CLASS_NAMES, CLASSES
+from simulation.model.strange_situation import CLASSES
+from simulation.palette import ARM_COLOURS, CATEGORY_COLOURS, CLASS_COLOURS, OUTCOME_COLOURS
 
-OUTCOME_COLOURS = {"anxiety": "#009E73", "avoidance": "#E69F00", "satisfaction": "#0072B2"}
-ARM_COLOURS = {"treated": "#0072B2", "control": "#999999"}
+ARMS = ("control", "treated")
 NOT_CLINICAL = (
     "A model, not a clinical trial: effect sizes follow from the assumed strength of each"
     " mechanism (simulation/model/interventions.py)."
@@ -29,10 +30,6 @@ NOT_CLINICAL = (
 
 def _note(fig: plt.Figure, text: str) -> None:
     fig.text(0.01, -0.01, textwrap.fill(text, 150), ha="left", va="top", fontsize=8.5, color="0.3")
-
-
-def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize().replace("Cbt", "CBT")
 
 
 def intervention_effects_figure(
@@ -53,13 +50,14 @@ def intervention_effects_figure(
             label=outcome, ms=6,
         )  # fmt: skip
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_yticks(y, [_label(i) for i in order])
+    ax.set_yticks(y, [intervention_label(i) for i in order])
     ax.set_xlabel("Cohen's d of the change, treated minus controls (negative = reduced)")
     ax.grid(axis="x", color="0.9", lw=0.8)
     ax.set_axisbelow(True)
     ax.legend(frameon=False, loc="lower right", fontsize=9, title="outcome")
     ax.set_title(
-        f"Ways towards security: change 1 year after the intervention ends\n"
+        f"Ways towards security: change {years_label(FOLLOW_UP_YEARS)} after the intervention"
+        " ends\n"
         f"({target} adults of the {population_label(population).lower()} population,"
         f" {runs} runs; lines: 95% interval, resampling whole runs)",
         fontsize=12,
@@ -88,12 +86,12 @@ def caregiver_programme_figure(infants: pd.DataFrame, runs: int, population: str
         strict=True,
     ):
         per_run = infants.groupby(["run", "trial_arm"])[column].mean().unstack()
-        arms = ["control", "treated"]
+        arms = list(ARMS)
         mean = per_run[arms].mean()
-        half = 1.96 * per_run[arms].std(ddof=1) / np.sqrt(len(per_run))
+        half = Z95 * per_run[arms].std(ddof=1) / np.sqrt(len(per_run))
         ax.bar(arms, mean, yerr=half, color=[ARM_COLOURS[a] for a in arms], capsize=4)
-        for x, value in enumerate(mean):
-            ax.text(x, value / 2, f"{value:.0%}", ha="center", color="white", fontsize=11)
+        for x, value in enumerate(mean):  # black: readable on both arms' light colours
+            ax.text(x, value / 2, f"{value:.0%}", ha="center", color="black", fontsize=11)
         ax.set_ylim(0, 1)
         ax.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0, decimals=0))
         ax.set_title(title, fontsize=11)
@@ -136,11 +134,11 @@ def generations_figure(people: pd.DataFrame, runs: int, population: str) -> plt.
     adult = adult.reindex(columns=list(CATEGORIES), fill_value=0.0)
     _stacked(axes[0], infant, CLASS_COLOURS)
     axes[0].set_title("Strange Situation class at 12 months", fontsize=11)
-    _stacked(axes[1], adult, ADULT_COLOURS)
+    _stacked(axes[1], adult, CATEGORY_COLOURS)
     axes[1].set_title("Adult category at the end of the run", fontsize=11)
     axes[1].set_yticks([])
-    handles = [Patch(color=CLASS_COLOURS[c], label=f"{c} {CLASS_NAMES[c]}") for c in CLASSES]
-    handles += [Patch(color=ADULT_COLOURS[c], label=c) for c in CATEGORIES]
+    handles = [Patch(color=CLASS_COLOURS[c], label=class_label(c)) for c in CLASSES]
+    handles += [Patch(color=CATEGORY_COLOURS[c], label=c) for c in CATEGORIES]
     fig.legend(handles=handles, frameon=False, ncols=4, loc="lower center", fontsize=9)
     fig.suptitle(
         f"Generations: generation 1 raised by the {population_label(population).lower()} mix,"

@@ -170,3 +170,48 @@ def test_offline_chart_assets_gives_each_library_its_major_version_name(tmp_path
     monkeypatch.setattr(settings.assets, "proxy_cache_dir", tmp_path / "empty")
     (tmp_path / "empty").mkdir()
     assert offline_chart_assets() == list(CHART_LIBRARIES)
+
+
+def test_run_with_an_intervention_reports_the_trial_of_its_tables(tmp_path, capsys):
+    import pandas as pd
+
+    from simulation.labels import years_label
+    from simulation.measures import cohens_d
+    from simulation.model.interventions import FOLLOW_UP_YEARS
+
+    args = ["run", "--dyads", "40", "--runs", "2", "--seed", "2", "--quiet"]
+    assert main([*args, "--set", "intervention=cbt_therapy", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"change from the start to {years_label(FOLLOW_UP_YEARS)} after the end" in out
+    trial = json.loads((tmp_path / "summary.json").read_text())["trial"]
+    people = pd.read_csv(tmp_path / "infants.csv")
+    arm = people["trial_arm"]
+    assert f"Intervention: {(arm == 'treated').sum()} treated, {(arm == 'control').sum()}" in out
+    for column in ("anxiety_ecr", "avoidance_ecr", "satisfaction"):
+        change = people[f"followup_{column}"] - people[f"baseline_{column}"]
+        treated, control = change[arm == "treated"].dropna(), change[arm == "control"].dropna()
+        effect = trial[column]
+        # the CSV keeps 6 significant digits of each measure
+        assert effect["d"] == pytest.approx(cohens_d(treated, control), rel=1e-4, abs=1e-4)
+        assert effect["n"] == len(treated) + len(control)
+        assert effect["low"] < effect["high"]  # two runs: an interval by resampling them
+        assert f"d = {effect['d']:+.2f} [{effect['low']:+.2f}, {effect['high']:+.2f}]" in out
+
+
+def test_run_with_generations_reports_the_transmission_of_its_tables(tmp_path, capsys):
+    import pandas as pd
+
+    from simulation.measures import cohens_kappa
+
+    args = ["run", "--dyads", "20", "--seed", "1", "--quiet", "--out", str(tmp_path)]
+    assert main([*args, "--set", "generations=2", "--set", "horizon_years=35"]) == 0
+    out = capsys.readouterr().out
+    stats = json.loads((tmp_path / "summary.json").read_text())["generations"]
+    children = pd.read_csv(tmp_path / "infants.csv").query("generation == 1")
+    parent, child = children["parent_secure"].astype(bool), children["secure"].astype(bool)
+    assert stats["pairs"] == len(children) == 20
+    assert stats["concordance"] == pytest.approx((parent == child).mean())
+    assert stats["kappa"] == pytest.approx(cohens_kappa(parent, child))
+    assert f"concordance {stats['concordance']:.3f}, kappa {stats['kappa']:.3f}" in out
+    for g, secure in children.groupby("generation")["secure"].mean().items():
+        assert f"  {g + 1:9d}  {secure:22.3f}" in out

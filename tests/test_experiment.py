@@ -1,13 +1,19 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.container import BarContainer
 
 from simulation.cli import main
 from simulation.experiment import load_experiment
-from simulation.storage import ResultsError
+from simulation.labels import class_label, population_label
+from simulation.model.strange_situation import CLASSES
+from simulation.palette import CLASS_COLOURS, POPULATION_COLOURS
+from simulation.storage import ResultsError, load_results
 from simulation.sweep import Options
+from tests.conftest import kept_figures, same_colour
 
 ROOT = Path(__file__).resolve().parents[1]
 SUMMARY_KEYS = {
@@ -24,39 +30,32 @@ SUMMARY_KEYS = {
 }
 
 
+POPULATIONS = ["consistent", "inconsistent", "rejecting", "frightening", "normative", "high_risk"]
+
+
 @pytest.fixture(scope="module")
-def caregiving_out(tmp_path_factory):
+def caregiving_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("caregiving")
-    assert (
-        main(
-            [
-                "experiment",
-                "caregiving",
-                "--runs",
-                "2",
-                "--workers",
-                "2",
-                "--seed",
-                "5",
-                "--out",
-                str(out),
-                "--quiet",
-            ]
-        )
-        == 0
-    )
-    return out
+    args = ["experiment", "caregiving", "--runs", "2", "--workers", "2", "--seed", "5"]
+    with kept_figures() as figures:
+        assert main([*args, "--out", str(out), "--quiet"]) == 0
+    return out, figures
+
+
+@pytest.fixture(scope="module")
+def caregiving_out(caregiving_run):
+    return caregiving_run[0]
 
 
 def test_caregiving_writes_tables_figures_and_summary(caregiving_out):
     out = caregiving_out
     for name in ("class_shares", "anxiety_avoidance", "learning_curves"):
-        assert (out / f"{name}.png").stat().st_size > 10_000
+        assert (out / f"{name}.png").exists()
         assert (out / f"{name}.svg").read_text().startswith("<?xml")
     infants = pd.read_csv(out / "infants.csv")
     assert len(infants) == 6 * 2 * 100
     assert set(infants["ssp_class"]) <= set("ABCD")
-    series = pd.read_csv(out / "timeseries.csv")
+    series = load_results(out).load("timeseries")
     assert len(series) == 6 * 2 * 366
     summary = json.loads((out / "summary.json").read_text())
     assert set(summary) >= SUMMARY_KEYS
@@ -80,6 +79,68 @@ def test_caregiving_writes_tables_figures_and_summary(caregiving_out):
     assert manifest["master_seed"] == 5 and manifest["versions"]["mesa"].startswith("3.")
     assert set(manifest["git"]) == {"commit", "dirty"}
     assert manifest["seconds"] >= 0
+
+
+def test_class_shares_are_the_mean_of_the_runs_shares_and_the_figure_draws_them(caregiving_run):
+    out, figures = caregiving_run
+    infants = load_results(out).load("infants")
+    table = pd.read_csv(out / "class_shares.csv")  # CSV: 6 significant digits
+    # computed here from the infants: each run's share of a class, then the mean over runs
+    per_run = (
+        infants.groupby(["population", "run"])["ssp_class"]
+        .value_counts(normalize=True)
+        .unstack(fill_value=0.0)
+        .reindex(columns=list(CLASSES), fill_value=0.0)
+    )
+    expected = per_run.groupby(level="population").mean()
+    ax = figures["class_shares"].axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        population_label(p) for p in POPULATIONS
+    ]
+    assert "(2 runs each)" in ax.get_title()
+    bar_groups = [c for c in ax.containers if isinstance(c, BarContainer)]
+    for bars, cls in zip(bar_groups, CLASSES, strict=True):
+        rows = table[table["ssp_class"] == cls].set_index("group").loc[POPULATIONS]
+        np.testing.assert_allclose(rows["share"], expected.loc[POPULATIONS, cls], rtol=1e-5)
+        assert bars.get_label() == class_label(cls)
+        assert all(same_colour(bar.get_facecolor(), CLASS_COLOURS[cls]) for bar in bars)
+        np.testing.assert_allclose([bar.get_height() for bar in bars], rows["share"], rtol=1e-5)
+        # each bar's line runs from the interval's low to its high end
+        segments = bars.errorbar.lines[2][0].get_segments()
+        np.testing.assert_allclose([s[0][1] for s in segments], rows["low"], rtol=1e-5)
+        np.testing.assert_allclose([s[1][1] for s in segments], rows["high"], rtol=1e-5)
+
+
+def test_the_anxiety_avoidance_plane_shows_every_infant_in_its_populations_colour(caregiving_run):
+    out, figures = caregiving_run
+    infants = load_results(out).load("infants")
+    ax = figures["anxiety_avoidance"].axes[0]
+    points = {c.get_label(): c for c in ax.collections}
+    assert list(points) == [population_label(p) for p in POPULATIONS]
+    for name in POPULATIONS:  # 200 infants each: under the 400 drawn, so all of them
+        rows = infants[infants["population"] == name]
+        dots = points[population_label(name)]
+        np.testing.assert_allclose(dots.get_offsets(), rows[["avoidance", "anxiety"]])
+        assert same_colour(dots.get_facecolor()[0][:3], POPULATION_COLOURS[name])
+    # the dashed lines dividing the plane at the middle of both scales
+    lines = ax.get_lines()
+    assert sorted((tuple(a.get_xdata()), tuple(a.get_ydata())) for a in lines) == [
+        ((0, 1), (0.5, 0.5)),
+        ((0.5, 0.5), (0, 1)),
+    ]
+
+
+def test_learning_curves_are_the_populations_mean_by_day(caregiving_run):
+    out, figures = caregiving_run
+    series = load_results(out).load("timeseries")
+    ax = figures["learning_curves"].axes[0]
+    curves = {line.get_label(): line for line in ax.get_lines()}
+    assert list(curves) == [population_label(p) for p in POPULATIONS]
+    for name in POPULATIONS:
+        mean = series[series["population"] == name].groupby("day")["other_model"].mean()
+        np.testing.assert_allclose(curves[population_label(name)].get_ydata(), mean)
+        np.testing.assert_allclose(curves[population_label(name)].get_xdata(), mean.index / 30.44)
+        assert same_colour(curves[population_label(name)].get_color(), POPULATION_COLOURS[name])
 
 
 def test_running_again_reuses_complete_results(caregiving_out, capsys):

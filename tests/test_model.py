@@ -4,6 +4,8 @@ import pytest
 
 from simulation.model import AttachmentModel
 from simulation.model.agents import Caregiver, Person
+from simulation.model.caregiving import DIMENSIONS
+from simulation.model.working_model import anxiety, avoidance
 from tests.conftest import run_model
 
 
@@ -23,7 +25,9 @@ def test_agents_are_mesa_agents_reading_their_rows(default_model):
     assert infant.working_model["other_model"] == m.population.working_model.other_model[7]
     assert infant.attachment_class == m.ssp.attachment_class[7]
     assert isinstance(infant.caregiver, Caregiver)
-    assert 0 <= infant.anxiety <= 1 and 0 <= infant.avoidance <= 1
+    # the agent reads its own row of the population's arrays
+    assert infant.anxiety == pytest.approx(anxiety(m.population.working_model)[7])
+    assert infant.avoidance == pytest.approx(avoidance(m.population.working_model)[7])
     table = m.infant_table()
     assert table["anxiety"][7] == pytest.approx(infant.anxiety)
 
@@ -86,10 +90,17 @@ def test_observed_sensitivity_is_a_noisy_measure_of_the_true_one():
 
 
 def test_classes_are_not_read_off_the_caregiver_type():
-    """Infants of identical caregivers end in different classes: the class emerges per infant."""
+    """Infants of identical caregivers end in different classes: the class emerges per infant,
+    from temperament and the day-to-day chance of care. Rejecting care mostly teaches avoidance
+    (Ainsworth et al. 1978), so A is the large majority, but not everyone: at seeds 8-13 the
+    other classes held 4.0-6.3% of 300 infants (5% at seed 8). The standard error of a 5% share
+    of 300 is 1.3 points, so 2-10% lies over 2 standard errors from the seed's value on both
+    sides; 0% (the class read off the caregiver) or a mixed picture would fail."""
     m = run_model(seed=8, n_dyads=300, caregivers="rejecting")
-    classes = set(m.ssp.attachment_class)
-    assert len(classes) >= 2
+    for name in DIMENSIONS:  # every infant has the same caregiver
+        assert np.ptp(getattr(m.population.caregivers, name)) == 0, name
+    classes = m.ssp.attachment_class
+    assert 0.02 < (classes != "A").mean() < 0.10
 
 
 def test_a_new_caregiver_keeps_the_dimensions_set_for_everyone():

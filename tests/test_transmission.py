@@ -311,15 +311,19 @@ def test_a_run_with_generations_is_reproducible(two_generations):
     )
 
 
-# births are recorded in adult steps: a setting without any must be refused up front
-def test_every_generation_setting_that_validation_accepts_completes():
-    try:
-        params = validate(
-            n_dyads=20, generations=2, horizon_years=18, parent_age_min=18, parent_age_max=18
-        )
-    except ParameterError:
-        return  # rejected up front: also a fix
-    simulate(RunSpec("edge", 0, 1, params))
+# Births are recorded at the end of adult steps, which begin at 18: a run with generations but
+# no adult step would end without its children, so it is refused up front with a one-line
+# error naming horizon_years; one year more gives every parent their child.
+def test_a_horizon_without_an_adult_step_is_refused_and_one_year_more_completes():
+    edge = dict(n_dyads=20, generations=2, parent_age_min=18, parent_age_max=18)
+    with pytest.raises(ParameterError, match="'horizon_years' = 18 .* at least 19") as info:
+        validate(**edge, horizon_years=18)
+    assert "\n" not in str(info.value)
+    out = simulate(RunSpec("edge", 0, 1, validate(**edge, horizon_years=19)))
+    infants = pd.DataFrame(out.tables["infants"])
+    assert (infants["generation"].value_counts().sort_index() == [20, 20]).all()
+    born_to = infants.loc[infants["generation"] == 1, "parent_age"]
+    assert born_to.between(18, 18 + WEEKS_PER_STEP / WEEKS_PER_YEAR).all()
 
 
 @pytest.mark.validation

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from simulation.model.working_model import (
     Experience,
@@ -120,8 +121,11 @@ def test_anxiety_and_avoidance_scores():
     assert anxiety(anxious)[0] > 0.5 > anxiety(secure)[0]
     assert avoidance(avoidant)[0] > 0.5 > avoidance(secure)[0]
     assert anxiety(avoidant)[0] < anxiety(anxious)[0]
-    for wm in (secure, anxious, avoidant):
-        assert 0 <= anxiety(wm)[0] <= 1 and 0 <= avoidance(wm)[0] <= 1
+    # the scales reach their ends exactly: 0 for the most secure model, 1 for the most frightened
+    best = _model(self_model=1.0, other_model=1.0, uncertainty=0.0, suppression=0.0, alarm=0.0)
+    worst = _model(self_model=0.0, other_model=0.0, uncertainty=1.0, suppression=1.0, alarm=1.0)
+    assert anxiety(best)[0] == pytest.approx(0) and avoidance(best)[0] == pytest.approx(0)
+    assert anxiety(worst)[0] == pytest.approx(1) and avoidance(worst)[0] == pytest.approx(1)
 
 
 def test_distress_accumulates_faster_without_a_present_figure():
