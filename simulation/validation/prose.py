@@ -28,8 +28,9 @@ avoidance) arise from everyday care, how the working model learned in infancy ca
 relationships, how interventions act on its mechanisms, and how it passes to the next generation
 (ODD section 1). It is meant for teaching and exploring attachment theory, not to predict or assess
 individual children, couples or real interventions. It is evaluated by ten patterns (ODD section
-1): patterns 1-5 are checked against bands here; patterns 6-10 are examined in the model analysis,
-beside a published reference where one exists, without a band."""
+1): patterns 1, 2, 3 and 5 are checked against bands here (pattern 4, that each route to
+disorganisation raises D, by the tests of section 5); patterns 6-10 are examined in the model
+analysis, beside a published reference where one exists, without a band."""
 
 MODEL_DESCRIPTION = """\
 [odd.md](odd.md) describes the model in the ODD order (Grimm et al. 2020), with its equations; its

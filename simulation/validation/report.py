@@ -196,8 +196,8 @@ def _analysis(report: ValidationReport) -> list[str]:
             + " | ".join(_f(life["stability_r_revisionist"][k], 2) for k in ages)
             + " |",
             "",
-            "Share of each infant class whose adult category at 30 is its counterpart (prototype):"
-            + ", ".join(f" {c} {_f(v, 2)}" for c, v in life["continuity_by_class"].items())
+            "Share of each infant class whose adult category at 30 is its counterpart (prototype): "
+            + ", ".join(f"{c} {_f(v, 2)}" for c, v in life["continuity_by_class"].items())
             + f"; same secure/insecure status at 20 as at 12 months:"
             f" {_f(life.get('same_secure_status_at_20'), 2)}.",
         ]
@@ -324,7 +324,8 @@ def _generations(summary: dict | None) -> list[str]:
     ):
         reference = _f(ref[key], 2) if key in ref else "-"
         lines.append(f"| {label} | {_f(summary[key], 2)}{_interval(iv.get(key))} | {reference} |")
-    lines += ["", "| generation | " + " | ".join(CLASSES) + " | adult secure |", "|---|" * 6]
+    header = "| generation | " + " | ".join(CLASSES) + " | adult secure |"
+    lines += ["", header, "|" + "---|" * 6]
     for g, row in summary["by_generation"].items():
         shares = " | ".join(_f(row["infant_classes"].get(c)) for c in CLASSES)
         lines.append(f"| {g} | {shares} | {_f(row['adult_secure'])} |")
