@@ -356,43 +356,9 @@ def command_ssp(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------ validate
 def command_validate(args: argparse.Namespace) -> int:
-    from simulation.storage import ResultsError
-    from simulation.sweep import RunFailures
-    from simulation.validation import run_validation, text_table, write_report
-    from simulation.validation.runs import PUBLISHED_DOCUMENT, PUBLISHED_FIGURE
+    from simulation.validation import command
 
-    if args.publish and not PUBLISHED_DOCUMENT.parent.is_dir():
-        raise ResultsError(
-            f"--publish writes {PUBLISHED_DOCUMENT} and {PUBLISHED_FIGURE}: run it from the"
-            " project's folder"
-        )
-    report = run_validation(
-        args.out,
-        runs_normative=args.runs,
-        runs_preset=args.preset_runs,
-        life_runs=args.life_runs,
-        seed=args.seed,
-        other_seeds=args.other_seeds,
-        analysis=not args.no_analysis,
-        experiment_runs=args.experiment_runs,
-        workers=args.workers,
-        progress=not args.quiet,
-    )
-    published = (PUBLISHED_DOCUMENT, PUBLISHED_FIGURE) if args.publish else (None, None)
-    paths = write_report(report, args.out, *published)
-    checks = report.checks
-    passed = sum(c.passed for c in checks)
-    print(f"\n{passed} of {len(checks)} checks pass ({report.command})")
-    for label, check_set in report.check_sets():
-        print(f"\n{label}:\n{text_table(check_set)}")
-    print(f"report: {paths[0]}")
-    if args.publish:
-        print(f"published: {PUBLISHED_DOCUMENT}, {PUBLISHED_FIGURE}")
-    if report.failed:  # exit code 1, the missed checks named on stderr
-        raise RunFailures(
-            f"{len(report.failed)} of {len(checks)} checks missed: " + ", ".join(report.failed)
-        )
-    return 0
+    return command.run(args)
 
 
 # ------------------------------------------------------------------ params
@@ -479,76 +445,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     params.set_defaults(func=command_params)
 
-    from simulation.validation import runs as checks  # the defaults live with the checks
+    from simulation.validation import command as validation  # flags live with the checks
 
     validate_cmd = sub.add_parser(
-        "validate",
-        help="run every check against its published band and write the validation document",
-        description="Run the first year of the normative mix and the four caregiver presets on "
-        "the calibration seed and on other seeds, the normative mix to 30, and the experiments "
-        "behind the life-course patterns; compare every figure with its band and write the "
-        "validation document (report.md, TRACE order), checks.csv and validation.png/.svg. "
-        "Exit code 0 when every check passes, 1 otherwise.",
+        "validate", help=validation.HELP, description=validation.DESCRIPTION
     )
-    validate_cmd.add_argument(
-        "--runs",
-        type=positive_int,
-        default=checks.RUNS_NORMATIVE,
-        help=f"first-year runs of the normative mix (default {checks.RUNS_NORMATIVE})",
-    )
-    validate_cmd.add_argument(
-        "--preset-runs",
-        type=positive_int,
-        default=checks.RUNS_PRESET,
-        help=f"first-year runs of each caregiver preset (default {checks.RUNS_PRESET})",
-    )
-    validate_cmd.add_argument(
-        "--life-runs",
-        type=seed_int,
-        default=checks.RUNS_LIFE,
-        help=f"runs of the normative mix to 30 (default {checks.RUNS_LIFE}; 0 = none)",
-    )
-    validate_cmd.add_argument(
-        "--seed",
-        type=seed_int,
-        default=checks.SEED,
-        help=f"calibration seed (default {checks.SEED})",
-    )
-    validate_cmd.add_argument(
-        "--other-seeds",
-        type=checks.seed_list,
-        default=checks.OTHER_SEEDS,
-        metavar="S1,S2,...",
-        help="seeds the first-year checks are repeated on (default "
-        f"{','.join(map(str, checks.OTHER_SEEDS))}; 'none' for none)",
-    )
-    validate_cmd.add_argument(
-        "--experiment-runs",
-        type=positive_int,
-        help="runs of each experiment of the model analysis (default: each experiment's own)",
-    )
-    validate_cmd.add_argument(
-        "--no-analysis", action="store_true", help="skip the model analysis (the experiments)"
-    )
-    validate_cmd.add_argument(
-        "--workers",
-        type=positive_int,
-        default=checks.WORKERS,
-        help=f"worker processes (default {checks.WORKERS}); results do not depend on it",
-    )
-    validate_cmd.add_argument(
-        "--out",
-        type=Path,
-        default=Path("results/validate"),
-        help="report folder (default results/validate; the experiments go to OUT/experiments)",
-    )
-    validate_cmd.add_argument(
-        "--publish",
-        action="store_true",
-        help="also write the committed copies, docs/validation_report.md and "
-        "results/figures/validation.png (run from the project's folder)",
-    )
-    validate_cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+    validation.add_arguments(validate_cmd)
     validate_cmd.set_defaults(func=command_validate)
 
     demo = sub.add_parser(

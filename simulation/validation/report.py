@@ -391,7 +391,8 @@ def markdown_report(report: ValidationReport, figure: str = "validation.png") ->
         f"- version: attachment-sim {_version('attachment-sim')}, mesa {_version('mesa')},"
         f" commit {_commit()}",
         f"- time: {report.seconds / 60:.1f} minutes with {report.workers} worker"
-        + ("s" if report.workers != 1 else ""),
+        + ("s" if report.workers != 1 else "")
+        + " (experiment folders that already held the same runs of the same model were reused)",
         "",
         prose.INTRODUCTION,
         "",
