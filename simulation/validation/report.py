@@ -461,17 +461,21 @@ def write_report(
     from simulation.validation.figure import validation_figure
 
     out = Path(out)
+    # both texts before any file is written: the committed copies are tracked files, and the
+    # document records whether the work tree had uncommitted changes
     text = markdown_report(report)
+    publish = document is not None and figure is not None
+    if publish:
+        link = os.path.relpath(figure, document.parent).replace(os.sep, "/")
+        published = markdown_report(report, link)
     paths = [
         atomic_write(out / "report.md", lambda tmp: Path(tmp).write_text(text)),
         write_table(all_checks_table(report), out / "checks.csv"),
     ]
     paths += save_figure(validation_figure(report), out, "validation")
-    if document is not None and figure is not None:
+    if publish:
         figure.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(out / "validation.png", figure)
-        link = os.path.relpath(figure, document.parent).replace(os.sep, "/")
-        published = markdown_report(report, link)
         paths.append(atomic_write(document, lambda tmp: Path(tmp).write_text(published)))
         paths.append(figure)
     return paths
