@@ -129,27 +129,9 @@ def command_ssp(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------ validate
 def command_validate(args: argparse.Namespace) -> int:
-    from simulation.sweep import RunFailures
-    from simulation.validation import run_checks, text_table, write_report
+    from simulation.validation import command
 
-    validation = run_checks(
-        runs_normative=args.runs,
-        runs_preset=args.preset_runs,
-        seed=args.seed,
-        workers=args.workers,
-        progress=not args.quiet,
-    )
-    paths = write_report(validation, args.out)
-    passed = len(validation) - len(validation.failed)
-    print(f"\n{passed} of {len(validation)} checks pass ({validation.command})")
-    print(text_table(validation))
-    print(f"report: {paths[0]}")
-    if validation.failed:  # exit code 1, the failed checks named on stderr
-        raise RunFailures(
-            f"{len(validation.failed)} of {len(validation)} checks failed: "
-            + ", ".join(c.id for c in validation.failed)
-        )
-    return 0
+    return command.run(args)
 
 
 # ------------------------------------------------------------------ parser
@@ -216,43 +198,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     params.set_defaults(func=command_params)
 
-    from simulation import validation as checks  # the defaults live with the bands
+    from simulation.validation import command as validation  # flags live with the checks
 
     validate_cmd = sub.add_parser(
-        "validate",
-        help="run every calibration check against the published bands and write a report",
-        description="Run the normative mix and the four caregiver presets, compare every "
-        "calibration figure with its published band (science.md section 2) and write report.md, "
-        "checks.csv and validation.png/.svg. Exit code 0 when every check passes, 1 otherwise.",
+        "validate", help=validation.HELP, description=validation.DESCRIPTION
     )
-    validate_cmd.add_argument(
-        "--runs",
-        type=positive_int,
-        default=checks.RUNS_NORMATIVE,
-        help=f"runs of the normative mix (default {checks.RUNS_NORMATIVE})",
-    )
-    validate_cmd.add_argument(
-        "--preset-runs",
-        type=positive_int,
-        default=checks.RUNS_PRESET,
-        help=f"runs of each caregiver preset (default {checks.RUNS_PRESET})",
-    )
-    validate_cmd.add_argument(
-        "--seed", type=seed_int, default=checks.SEED, help=f"master seed (default {checks.SEED})"
-    )
-    validate_cmd.add_argument(
-        "--workers",
-        type=positive_int,
-        default=checks.WORKERS,
-        help=f"worker processes (default {checks.WORKERS}); results do not depend on it",
-    )
-    validate_cmd.add_argument(
-        "--out",
-        type=Path,
-        default=Path("results/validate"),
-        help="report folder (default results/validate)",
-    )
-    validate_cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+    validation.add_arguments(validate_cmd)
     validate_cmd.set_defaults(func=command_validate)
 
     demo = sub.add_parser(

@@ -1,8 +1,9 @@
-"""Calibration against published figures (science.md section 2). Slow: run alone with
-``pytest -m validation``; CI runs them with the rest of the suite.
+"""Calibration of the first year against published figures (the bands, their reasons and
+sources are in ``simulation.validation.checks``). Slow: run alone with ``pytest -m validation``;
+CI runs them with the rest of the suite.
 
-The checks, their bands and sources live in ``simulation.validation`` (``attachment-sim validate``
-runs the same checks and writes a report); here every check is one test, named by its id.
+``attachment-sim validate`` runs the same checks and writes the validation document; here every
+check is one test, named by its id.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ pytestmark = pytest.mark.validation
 
 @pytest.fixture(scope="module")
 def validation() -> Validation:
-    # the defaults: 100 normative runs (science.md: "over at least 100 runs"), 30 per preset,
-    # seed 20261127, 2 workers
+    # the defaults: 100 normative runs of 100 dyads (the bands hold "over at least 100 runs"),
+    # 30 per preset, the calibration seed 20261127, 2 workers
     return run_checks(progress=False)
 
 
