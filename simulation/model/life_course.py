@@ -21,6 +21,7 @@ WEEKS_PER_YEAR = 52
 # at their start-of-step values for 13 weeks changes little; closeness too is updated week by
 # week but read at the start of the step.
 WEEKS_PER_STEP = 13
+# The mean length of a month in days (365 / 12), for rates given per day.
 DAYS_PER_MONTH = 30.4
 
 # Bartholomew's four adult categories, and the infant class each continues (Main, Hesse).
@@ -38,7 +39,9 @@ OTHERS_REJECTION = 0.3
 OTHERS_CONCENTRATION = 8.0
 # While the caregiver is ill (depression, long illness), the day's availability is scaled by this.
 ILLNESS_SENSITIVITY = 0.4
+# How long a caregiver's illness lasts, in months.
 ILLNESS_MONTHS = 6
+# How long a separation from the caregiver lasts, in months.
 SEPARATION_MONTHS = 3
 # When separated from the caregiver, relatives answer some bids.
 SEPARATED_AVAILABILITY = 0.2
