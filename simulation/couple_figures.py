@@ -171,7 +171,7 @@ def couple_story_figure(
     partner's answer (comforted, withdrew, silence read as rejection), escalations and
     push-aways; pursuer-withdrawer weeks shaded; both partners' satisfaction below, each in the
     colour of their category when ``categories`` (of partner a and b) are given.
-    ``log``: the couple's rows of ``AttachmentModel.couple_log`` (week 1 = the week they met);
+    ``log``: the couple's rows of ``AttachmentModel.couples.log`` (week 1 = the week they met);
     ``names``: labels of partner a and b (e.g. 'Partner 1 (preoccupied)')."""
     log = log.sort_values("week").reset_index(drop=True)
     x = np.arange(1, len(log) + 1)

@@ -116,7 +116,7 @@ def reason(cls: str, scores: dict[str, float], params: dict) -> str:
         "A": f"avoidance {scores['avoidance']:.1f} >= {params['ssp_avoidance_cutoff']:g} "
         "and not below resistance",
         "C": f"resistance {scores['resistance']:.1f} >= {params['ssp_resistance_cutoff']:g} "
-        "and above avoidance",
+        "and avoidance below its cut-off or below resistance",
         "B": "neither avoidance nor resistance reaches its cut-off, no disorganisation",
     }[cls]
 

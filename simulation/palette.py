@@ -5,7 +5,7 @@ Each infant class, its adult counterpart and the caregiver preset that mainly pr
 one colour: B / secure / consistent blue; A / dismissing / rejecting orange; C / preoccupied /
 inconsistent bluish green; D / fearful / frightening vermillion. Everything else a figure
 marks takes a colour from here too, by what it means (a trial arm, an outcome, a life stage,
-a behaviour in a couple's story), so no figure or view spells a colour of its own.
+a behaviour in a couple's story); figures add only neutral greys for ink and grid lines.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ POPULATION_COLOURS = {
     "spectrum": DARK_GREY,
 }
 SECURITY_COLOURS = {"secure": BLUE, "insecure": DARK_GREY}
-# Trial arms: two colours none of the above uses.
+# Trial arms: two colours no class, category, style or population uses (sky blue also marks a
+# couple with one secure partner, on another figure).
 ARM_COLOURS = {"treated": SKY_BLUE, "control": GREY}
 # Questionnaire outcomes take the colour of the category they mark at their high end.
 OUTCOME_COLOURS = {"anxiety": BLUISH_GREEN, "avoidance": ORANGE, "satisfaction": BLUE}

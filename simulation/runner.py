@@ -1,10 +1,5 @@
-"""Many independent runs (each one `simulation.model.run.simulate`), on local worker processes or
-a Dask cluster, reproducibly.
-
-Each run's seed is derived from the master seed, the label of its parameter set and the replicate
-number (numpy SeedSequence), so a run's result never depends on which worker ran it, on the order
-runs finish, or on which other parameter sets share the experiment.
-"""
+"""Many independent runs (each one ``simulation.model.run.simulate``, which says how its seed is
+derived), on local worker processes or a Dask cluster, reproducibly."""
 
 from __future__ import annotations
 

@@ -523,7 +523,7 @@ def test_lesson_4_ways_towards_security(page: Demo) -> None:
     assert page.control(v.Select, "Caregivers").v_model == "balanced"
     assert page.control(v.Select, "Jump to").v_model == "end of the run"
     (card,) = [t for t in page.prose() if t.startswith(LESSON_4.title)]
-    assert LESSON_4.seed_section in card
+    assert LESSON_4.text_section in card
     assert all(" ".join(t.split())[:40] in card for t in LESSON_4.things_to_try)
     assert INTERVENTION_CARD in page.cards()
 
@@ -544,7 +544,7 @@ def test_lesson_select_moves_the_controls_and_rebuilds(page: Demo) -> None:
     assert not page.warned()
     assert len(page.planes()) == 1
     (card,) = [t for t in page.prose() if t.startswith(LESSON_2.title)]
-    assert LESSON_2.seed_section in card
+    assert LESSON_2.text_section in card
     assert all(" ".join(t.split())[:40] in card for t in LESSON_2.things_to_try)
     assert page.couples() is None  # a run to 30 has couples, but not at birth
     # and back: lesson 1's comparison returns

@@ -34,10 +34,23 @@ def outside_the_tables(text: str) -> str:
 
 # ------------------------------------------------------------------ the ODD's constants
 def test_the_odds_constant_tables_are_generated_from_the_code():
-    block = odd_tables.current_block(ODD.read_text())
-    assert block == odd_tables.markdown(), (
-        "docs/odd.md's constant tables differ from the code: run python -m simulation.odd_tables"
-    )
+    text = ODD.read_text()
+    for markers, make in odd_tables.BLOCKS.items():
+        assert odd_tables.current_block(text, markers) == make(), (
+            f"docs/odd.md's {markers[0]} block differs from the code:"
+            " run python -m simulation.odd_tables"
+        )
+
+
+def test_the_odd_lists_every_intervention_of_the_registry():
+    from simulation.model.interventions import INTERVENTIONS
+
+    markers = (odd_tables.INTERVENTIONS_BEGIN, odd_tables.INTERVENTIONS_END)
+    block = odd_tables.current_block(ODD.read_text(), markers)
+    rows = [line for line in block.splitlines() if line.startswith("| `")]
+    assert [row.split("`")[1] for row in rows] == list(INTERVENTIONS)
+    for row, intervention in zip(rows, INTERVENTIONS.values(), strict=True):
+        assert intervention.acts_on in row
 
 
 def test_the_generator_finds_constants_wherever_they_live(tmp_path):

@@ -123,7 +123,7 @@ def test_every_bid_ends_exactly_one_way_and_sides_mirror_each_other():
     d, closeness, rng = random_population(m, seed=2)
     w = couple_week(d, closeness, 0.5, rng, weeks=WEEKS)
     # a first bid and its escalation each end comforted, withdrawn from, missed or read as
-    # rejection (what _adult_weeks feeds the working model relies on this)
+    # rejection (what Adulthood.quarter feeds the working model relies on this)
     np.testing.assert_array_equal(
         w.bid.astype(int) + w.escalated, w.comforted + w.withdrew + w.missed + w.read_as_rejection
     )

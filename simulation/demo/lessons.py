@@ -16,7 +16,7 @@ from simulation.demo.state import Settings
 class Lesson:
     key: str
     title: str
-    seed_section: str  # the section of the source text the lesson follows
+    text_section: str  # the section of the source text the lesson follows
     settings: Settings
     jump_to: float  # the age (years) to jump to first
     notice: str  # what the class should see
@@ -26,7 +26,7 @@ class Lesson:
         """The lesson card (Markdown): what the text says, what to see, what to try next."""
         tries = "\n".join(f"- {t}" for t in self.things_to_try)
         return (
-            f"**{self.title}** (from the text: *{self.seed_section}*; jump to age"
+            f"**{self.title}** (from the text: *{self.text_section}*; jump to age"
             f" {self.jump_to:g}). What to see: {self.notice}\n\nThings to try:\n\n{tries}"
         )
 
@@ -37,7 +37,7 @@ LESSONS: dict[str, Lesson] = {
         Lesson(
             key="caregiving",
             title="1. How caregiving shapes infant strategies",
-            seed_section="Origins of Insecure Attachment",
+            text_section="Origins of Insecure Attachment",
             settings=Settings({"caregivers": "consistent", "horizon_years": 1}, 1, "inconsistent"),
             jump_to=1.0,
             notice="Both populations start as identical newborns (same seed), all at one point"
@@ -58,7 +58,7 @@ LESSONS: dict[str, Lesson] = {
         Lesson(
             key="adult_styles",
             title="2. The three insecure styles in adult relationships",
-            seed_section="How Insecurity Manifests in Relationships",
+            text_section="How Insecurity Manifests in Relationships",
             settings=Settings({"caregivers": "balanced"}, 7),
             jump_to=25.0,
             notice="A population raised by all four kinds of caregiver grows up into all four"
@@ -74,7 +74,7 @@ LESSONS: dict[str, Lesson] = {
         Lesson(
             key="continuity",
             title="3. Continuity and change over the life course",
-            seed_section="Origins of Insecure Attachment: internal working models guide later"
+            text_section="Origins of Insecure Attachment: internal working models guide later"
             " relationships",
             settings=Settings({"caregivers": "normative", "continuity": "prototype"}, 3),
             jump_to=30.0,
@@ -94,7 +94,7 @@ LESSONS: dict[str, Lesson] = {
         Lesson(
             key="ways_towards_security",
             title="4. Ways towards security",
-            seed_section="Moving Towards Secure Attachment",
+            text_section="Moving Towards Secure Attachment",
             settings=Settings(
                 {
                     "caregivers": "balanced",

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from simulation.demo.trial import adult_trial_changes, arm_sizes, programme_length, trial_marks
-from simulation.labels import class_label
+from simulation.labels import class_label, years_label
 from simulation.model.interventions import (
     FOLLOW_UP_YEARS,
     INFANCY_INTERVENTIONS,
     INTERVENTIONS,
     end_age,
+    follow_up_age,
 )
 from simulation.model.life_course import ADOLESCENCE_AGE, ADULT_AGE, INFANCY
 from simulation.model.strange_situation import CLASSES
@@ -91,11 +92,11 @@ def programme_note(params: dict[str, Any]) -> str | None:
         )
     if params["intervention_age"] < ADULT_AGE:
         return None
-    end = end_age(params)
     return (
         f"For {_who(intervention)} in the chosen group when it starts, split by lot;"
-        f" {programme_length(params)} weeks, to age {end:.2f}; follow-up {FOLLOW_UP_YEARS} year"
-        f" later ({end + FOLLOW_UP_YEARS:.2f}); the run ends at {params['horizon_years']}."
+        f" {programme_length(params)} weeks, to age {end_age(params):.2f}; follow-up"
+        f" {years_label(FOLLOW_UP_YEARS)} later ({follow_up_age(params):.2f}); the run ends at"
+        f" {params['horizon_years']}."
     )
 
 

@@ -2,8 +2,8 @@
 
 The model is vectorised: what a person does (bids for comfort, learns, meets a partner) is
 computed for everyone at once by the stage components (``infancy``, ``childhood``,
-``adulthood``, ``couples``), so the agents are not stepped. They let scripts and the demo look
-at one person or caregiver at a time.
+``adulthood``, ``couples``), so the agents are not stepped. They let a script look at one person
+or caregiver at a time (``model.people[i]``, ``model.agents_by_type[Person]``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ class Caregiver(Agent):
 
     @property
     def traits(self) -> dict[str, float]:
-        """Sensitivity, consistency, rejection, fear, neglect and disruption now."""
+        """Sensitivity, consistency, rejection, fear, neglect and disruption now (the row of the
+        person's current caregiver: read it while this one is)."""
         return self.model.population.caregivers.row(self.index)
 
 
@@ -49,14 +50,6 @@ class Person(Agent):
         """The caregiver leaves the model (a new one arrives after a gap)."""
         self.lost_caregiver = self.caregiver
         self.caregiver.remove()
-
-    @property
-    def reactivity(self) -> float:
-        return float(self.model.population.temperament.reactivity[self.index])
-
-    @property
-    def soothability(self) -> float:
-        return float(self.model.population.temperament.soothability[self.index])
 
     @property
     def working_model(self) -> dict[str, float]:

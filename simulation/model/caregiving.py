@@ -12,9 +12,10 @@ import numpy as np
 # The caregiver dimensions, in the order used everywhere (tables, presets, docs).
 DIMENSIONS = ("sensitivity", "consistency", "rejection", "fear", "neglect", "disruption")
 
-# Named caregiving styles from the seed text. Values are per caregiver; every caregiver of a
-# preset population is identical, so any difference between their infants comes from the
-# infants' temperament and the day-to-day luck of care.
+# Named caregiving styles from the source article (consistent, inconsistent, rejecting,
+# frightening). Values are per caregiver; every caregiver of a preset population is identical,
+# so any difference between their infants comes from the infants' temperament and the day-to-day
+# luck of care.
 PRESETS: dict[str, dict[str, float]] = {
     # answers most bids, the same way every day
     "consistent": dict(

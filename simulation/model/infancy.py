@@ -14,7 +14,7 @@ import numpy as np
 from simulation.model.caregiving import daily_availability, neglect_transition, respond_to_bids
 from simulation.model.population import Population, caregivers_from_mix
 from simulation.model.strange_situation import StrangeSituationResult, strange_situation
-from simulation.model.working_model import Experience, WorkingModel, unregulated_load
+from simulation.model.working_model import Experience, unregulated_load
 
 # Unregulated distress (in ordinary-episode units) past which a day counts as overwhelming:
 # about four days in a row without being settled, as in a neglect spell or after a loss.
@@ -33,7 +33,7 @@ class Infancy:
         self, params: dict[str, Any], population: Population, rng: np.random.Generator
     ) -> None:
         self.params = p = params
-        self.days = days = p["days"]
+        days = p["days"]
         n = population.n
         self.load = np.zeros(n)
         self.in_neglect = np.zeros(n, dtype=bool)
@@ -117,22 +117,18 @@ class Infancy:
 
     def first_birthday(self, population: Population, rng: np.random.Generator) -> None:
         """The Strange Situation at 12 months; the working model of that age is kept."""
-        self.ssp = self.strange_situation(population, rng, population.working_model)
+        self.ssp = self.strange_situation(population, rng)
         population.prototype = population.working_model.copy()
         self.in_neglect[:] = False
 
     def strange_situation(
-        self, population: Population, rng: np.random.Generator, wm: WorkingModel | None = None
+        self, population: Population, rng: np.random.Generator
     ) -> StrangeSituationResult:
         """The Strange Situation for every infant (with its own noise from ``rng``), on the
         working model at 12 months (the re-test calls it again later on the same model)."""
         p = self.params
-        if wm is None:
-            wm = (
-                population.prototype
-                if population.prototype is not None
-                else population.working_model
-            )
+        at_12_months = population.prototype
+        wm = population.working_model if at_12_months is None else at_12_months
         return strange_situation(
             wm,
             population.temperament.reactivity,

@@ -1,4 +1,5 @@
-"""Ways towards security (the seed's last section): who takes part, and what each one changes.
+"""Ways towards security (the last section of the source article, "Moving Towards Secure
+Attachment"): who takes part, and what each one changes.
 
 Every intervention acts on a mechanism, never on a working model: skills change what a person
 does or how they read others' responses, a therapist or a secure partner adds experiences of

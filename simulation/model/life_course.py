@@ -79,16 +79,6 @@ def plasticity(age_years: float, floor: float, halflife_years: float) -> float:
     return floor + (1.0 - floor) * 0.5 ** ((age_years - 1.0) / halflife_years)
 
 
-def stage_at(age_years: float) -> str:
-    if age_years < 1.0:
-        return INFANCY
-    if age_years < ADOLESCENCE_AGE:
-        return CHILDHOOD
-    if age_years < ADULT_AGE:
-        return ADOLESCENCE
-    return ADULTHOOD
-
-
 def caregiver_bids_per_month(
     distress_rate: float, reactivity: np.ndarray, age_years: float
 ) -> np.ndarray:

@@ -1,8 +1,9 @@
 """The state every life stage reads: temperament, caregivers, working models and what they imply.
 
-One array entry per person (the last axis), so one NumPy call serves the whole population; the
-stage components keep their own arrays and change this state only through ``learn`` and
-``replace_caregivers``.
+One array entry per person, so one NumPy call serves the whole population; the stage components
+keep their own arrays. Working models change only through ``learn`` (the one update); the
+caregivers change when a new one arrives (``replace_caregivers``), from year to year
+(childhood) and in a caregiver programme (the trial).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 
 from simulation.model.caregiving import (
     DIMENSIONS,
+    PRESETS,
     CaregiverTraits,
     draw_caregivers,
     nearest_style,
@@ -23,12 +25,10 @@ from simulation.model.life_course import adult_category, ecr_scale, plasticity
 from simulation.model.partners import Dispositions, dispositions
 from simulation.model.working_model import Experience, WorkingModel, update_working_model
 
-PRESET_STYLES = ("consistent", "inconsistent", "rejecting", "frightening")
-
 
 def first_styles(params: dict[str, Any], traits: CaregiverTraits, drawn: bool) -> np.ndarray:
     """Each first caregiver's style: the preset asked for, or the preset it most resembles."""
-    if drawn and params["caregivers"] in PRESET_STYLES:
+    if drawn and params["caregivers"] in PRESETS:
         return np.full(len(traits), params["caregivers"])
     return nearest_style(traits)
 
