@@ -22,7 +22,6 @@ from simulation.model.caregiving import DIMENSIONS, CaregiverTraits
 from simulation.model.childhood import Childhood
 from simulation.model.couples import Couples
 from simulation.model.infancy import Infancy
-from simulation.model.interventions import Skills
 from simulation.model.life_course import (
     ADOLESCENCE,
     ADOLESCENCE_AGE,
@@ -103,9 +102,7 @@ class AttachmentModel(Model):
         self.childhood = Childhood(p, n)
         self.adulthood = Adulthood(p, n)
         self.couples = Couples(n, trace=trace_couples)
-        self.trial = Trial(p, n, trial_rng)
-        if self.trial.adult:
-            self.population.skills = Skills.none(n)
+        self.trial = Trial(p, self.population, trial_rng)
         self.parenthood = Parenthood(p, n, family_rng)
 
         self.stage = INFANCY
@@ -113,8 +110,7 @@ class AttachmentModel(Model):
         self.weeks = 0  # weeks since the 18th birthday
         self.birthdays: list[dict[str, np.ndarray]] = []  # everyone at every birthday
 
-        self.caregivers = [Caregiver(self, i, str(styles[i])) for i in range(n)]
-        self.people = [Person(self, i, self.caregivers[i]) for i in range(n)]
+        self.people = [Person(self, i, Caregiver(self, i, str(styles[i]))) for i in range(n)]
         self.means: dict[str, Any] = {}
         self.datacollector = DataCollector(
             model_reporters={
@@ -205,11 +201,15 @@ class AttachmentModel(Model):
 
     def _new_caregiver_agent(self, i: int) -> None:
         """Person ``i``'s new caregiver becomes an agent (the one before leaves the model)."""
-        if self.caregivers[i] is not self.people[i].lost_caregiver:  # that one has left already
-            self.caregivers[i].remove()
-        caregiver = Caregiver(self, int(i), str(self.population.current_style[i]))
-        self.caregivers[i] = caregiver
-        self.people[i].caregiver = caregiver
+        person = self.people[i]
+        if person.caregiver is not person.lost_caregiver:  # that one has left already
+            person.caregiver.remove()
+        person.caregiver = Caregiver(self, int(i), str(self.population.current_style[i]))
+
+    @property
+    def caregivers(self) -> list[Caregiver]:
+        """Each person's caregiver now (row i: the caregiver of person i)."""
+        return [person.caregiver for person in self.people]
 
     # ------------------------------------------------------------------ the clock
     @property

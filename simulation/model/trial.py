@@ -16,6 +16,7 @@ from simulation.model.caregiving import respond_to_bids
 from simulation.model.interventions import (
     ECR_ERROR_SD,
     INTERVENTIONS,
+    Skills,
     assign_by_couple,
     eligible,
     programme_weeks,
@@ -29,10 +30,12 @@ from simulation.model.population import Population
 class Trial:
     """One intervention given to a randomised share of its target group (``params``)."""
 
-    def __init__(self, params: dict[str, Any], n: int, rng: np.random.Generator) -> None:
+    def __init__(
+        self, params: dict[str, Any], population: Population, rng: np.random.Generator
+    ) -> None:
         self.params = p = params
         self.rng = rng
-        self.n = n
+        self.n = n = population.n
         self.intervention = INTERVENTIONS.get(p["intervention"])
         self.arm = np.full(n, -1)  # 1 treated, 0 control, -1 not in the trial
         self.recipients = np.zeros(n, dtype=bool)  # everyone who takes part (incl. partners)
@@ -44,6 +47,7 @@ class Trial:
             self.infant_day = round(p["intervention_age"] * p["days"])
         else:
             self.start, self.end, self.follow_up = programme_weeks(p)
+            population.skills = Skills.none(n)  # what the programme teaches, none yet
 
     @property
     def adult(self) -> bool:
