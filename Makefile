@@ -73,6 +73,6 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
 
 readme-params: $(STAMP)  ## refresh the README's parameter table from the one source of truth
-	$(PY) -c "import re, pathlib; from simulation.cli import parameter_table as t; \
+	$(PY) -c "import re, pathlib; from simulation.commands import parameter_table as t; \
 	p = pathlib.Path('README.md'); s = p.read_text(); a = s.index('| name | default |'); \
 	b = s.index('\n\n', a); p.write_text(s[:a] + t() + s[b:])"

@@ -13,7 +13,6 @@ from simulation.commands import (  # the commands run, experiment and params
     command_experiment,
     command_params,
     command_run,
-    parameter_table,
 )
 from simulation.experiment import (
     add_experiment_flags,
@@ -25,7 +24,7 @@ from simulation.experiment import (
 from simulation.model.parameters import ParameterError, parse_assignment, validate
 
 PROG = "attachment-sim"
-__all__ = ["PROG", "build_parser", "main", "parameter_table"]  # parameter_table: make readme-params
+__all__ = ["PROG", "build_parser", "main"]
 
 
 # ------------------------------------------------------------------ demo

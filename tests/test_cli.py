@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from simulation.cli import main, parameter_table
+from simulation.cli import main
+from simulation.commands import parameter_table
 from simulation.model.parameters import PARAMETERS
 
 ROOT = Path(__file__).resolve().parents[1]

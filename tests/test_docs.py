@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from simulation import odd_tables
-from simulation.cli import parameter_table
+from simulation.commands import parameter_table
 
 ROOT = Path(__file__).resolve().parents[1]
 ODD = ROOT / "docs" / "odd.md"
