@@ -9,6 +9,7 @@ runs finish, or on which other parameter sets share the experiment.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,6 +94,31 @@ def simulate(spec: RunSpec) -> RunOutput:
         if generation + 1 < generations:
             caregivers, parents = model.next_generation(), model.parent_table()
     return RunOutput(summary, {name: _concat(p) for name, p in parts.items()})
+
+
+# Parameters whose values may differ between the runs of one batch (a sweep's points share a
+# batch); runs that differ in any other parameter (structure: sizes, horizon, rules, timing) go
+# to separate batches.
+PER_RUN_PARAMETERS = frozenset(
+    ("spectrum", "sensitivity", "consistency", "rejection", "fear", "neglect", "disruption")
+)
+
+
+def batch_key(spec: RunSpec) -> tuple:
+    """Runs with equal keys may be computed together in one batch."""
+    return tuple(
+        (name, value)
+        for name, value in sorted(spec.params.items())
+        if name not in PER_RUN_PARAMETERS
+    )
+
+
+def simulate_batch(specs: Sequence[RunSpec]) -> list[RunOutput]:
+    """Every run of ``specs`` (all with one ``batch_key``), computed together; each result is
+    identical to ``simulate(spec)``."""
+    if len({batch_key(s) for s in specs}) > 1:
+        raise ValueError("runs of one batch must share their structure (see batch_key)")
+    return [simulate(spec) for spec in specs]
 
 
 def _concat(parts: list[dict[str, Any]]) -> dict[str, Any]:
