@@ -48,7 +48,7 @@ def test_neglect_spells_take_the_set_share_of_days():
     state = np.zeros(n, bool)
     total = 0
     for _ in range(days):
-        state = neglect_transition(state, neglect, 10.0, rng)
+        state = neglect_transition(state, neglect, 10.0, rng.random(n))
         total += state.sum()
     assert total / (n * days) == pytest.approx(0.3, abs=0.02)
 
@@ -121,7 +121,7 @@ def test_unknown_mix():
 
 def test_a_spell_cannot_outlast_the_neglectful_caregiver():
     rng = np.random.default_rng(7)
-    assert not neglect_transition(np.array([True]), np.array([0.0]), 10.0, rng)[0]
+    assert not neglect_transition(np.array([True]), np.array([0.0]), 10.0, rng.random(1))[0]
 
 
 def test_style_labels_do_not_call_fearless_caregivers_frightening():

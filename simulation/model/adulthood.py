@@ -14,6 +14,7 @@ from simulation.model.couples import Couples
 from simulation.model.life_course import OTHERS_REJECTION, WEEKS_PER_STEP, WEEKS_PER_YEAR
 from simulation.model.partners import match, read_responses
 from simulation.model.population import Population
+from simulation.model.streams import Streams
 from simulation.model.trial import Trial
 from simulation.model.working_model import Experience
 
@@ -37,15 +38,20 @@ class Adulthood:
         population: Population,
         couples: Couples,
         trial: Trial,
-        rng: np.random.Generator,
+        rng: Streams,
     ) -> None:
         """13 weeks from ``week`` since the 18th birthday."""
         p, n, weeks = self.params, population.n, WEEKS_PER_STEP
         d = population.behaviour
         meeting = 1.0 - np.exp(-p["meeting_rate"] * weeks / WEEKS_PER_YEAR)
-        singles = trial.looking_for_partner(couples.partner < 0, week)
-        a, b = match(np.flatnonzero(singles), d, meeting, p["matching"], rng)
-        if len(a):
+        singles = np.flatnonzero(trial.looking_for_partner(couples.partner < 0, week))
+        # people meet within their own run, each run drawing from its own stream
+        pairs = [
+            match(singles[s], d, meeting, p["matching"], g)
+            for _, g, s in rng.groups(rng.run_of(singles))
+        ]
+        if pairs and sum(len(a) for a, _ in pairs):
+            a, b = (np.concatenate(side) for side in zip(*pairs, strict=True))
             couples.form(a, b, week, population.categories())
 
         # bids to other people (friends, colleagues): fewer than a child's, as the partner

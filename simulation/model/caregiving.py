@@ -177,15 +177,16 @@ def daily_availability(
 
 
 def neglect_transition(
-    in_spell: np.ndarray, neglect: np.ndarray, spell_days: float, rng: np.random.Generator
+    in_spell: np.ndarray, neglect: np.ndarray, spell_days: float, u: np.ndarray
 ) -> np.ndarray:
-    """Advance the two-state neglect process one day; the long-run share of spell days = neglect."""
+    """Advance the two-state neglect process one day with one uniform ``u`` per dyad (unused,
+    and possibly NaN, where the caregiver never neglects); the long-run share of spell days =
+    neglect."""
     in_spell = in_spell & (neglect > 0)  # only a neglectful caregiver can be in a spell
-    if not neglect.any():  # nothing to draw
+    if not neglect.any():
         return in_spell
     leave = 1.0 / spell_days
     enter = np.where(neglect > 0, neglect / (spell_days * np.maximum(1.0 - neglect, 1e-9)), 0.0)
-    u = rng.random(len(in_spell))
     return np.where(in_spell, u >= leave, u < np.minimum(enter, 1.0))
 
 

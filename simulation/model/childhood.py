@@ -32,7 +32,8 @@ from simulation.model.life_course import (
     monthly_events,
 )
 from simulation.model.partners import read_responses
-from simulation.model.population import Population, caregivers_from_mix, with_set_dimensions
+from simulation.model.population import Population, new_caregivers, with_run_dimensions
+from simulation.model.streams import Streams
 from simulation.model.working_model import Experience
 
 # A lost caregiver in childhood is followed by a new one after this many months.
@@ -55,7 +56,7 @@ class Childhood:
         self.care_deviation = np.zeros((len(FLUCTUATING), n))
         self._no_one = np.zeros(n, dtype=int)
 
-    def new_year(self, age: int, population: Population, rng: np.random.Generator) -> None:
+    def new_year(self, age: int, population: Population, rng: Streams) -> None:
         """A birthday before 18: at 1 each caregiver's own level is set; every year their care
         wanders around it."""
         if age == 1:
@@ -68,7 +69,7 @@ class Childhood:
         for k, name in enumerate(FLUCTUATING):
             getattr(population.caregivers, name)[:] = values[k]
 
-    def month(self, age: float, population: Population, rng: np.random.Generator) -> np.ndarray:
+    def month(self, age: float, population: Population, rng: Streams) -> np.ndarray:
         """One month; returns the rows whose caregiver was replaced by a new one this month."""
         p, n = self.params, population.n
         replaced = self._caregiver_events(population, rng)
@@ -87,8 +88,8 @@ class Childhood:
 
         behaviour = population.behaviour
         intensity = behaviour.intensity
-        # bids to the caregiver (first n) and to other people (last n), answered in one call
-        expected = np.concatenate(
+        # bids to the caregiver (row 0) and to other people (row 1), answered in one call
+        expected = np.stack(
             [
                 caregiver_bids_per_month(p["distress_rate"], temperament.reactivity, age),
                 OTHERS_BIDS_PER_MONTH * temperament.reactivity,
@@ -97,15 +98,15 @@ class Childhood:
         bids = rng.poisson(expected)
         care = respond_to_bids(
             bids,
-            np.concatenate([intensity, intensity]),
-            np.concatenate([availability, population.others]),
-            np.concatenate([traits.rejection * present, np.full(n, OTHERS_REJECTION)]),
-            np.concatenate([traits.fear * present, np.zeros(n)]),
+            np.stack([intensity, intensity]),
+            np.stack([availability, population.others]),
+            np.stack([traits.rejection * present, np.full(n, OTHERS_REJECTION)]),
+            np.stack([traits.fear * present, np.zeros(n)]),
             rng,
         )
 
         def both(x: np.ndarray) -> np.ndarray:
-            return x[:n] + x[n:]
+            return x[0] + x[1]
 
         comforted = both(care.comforted)
         believed, missed, abandoned = read_responses(comforted, both(care.missed), behaviour, rng)
@@ -115,7 +116,7 @@ class Childhood:
             comforted=comforted,
             missed=missed,
             rebuffed=both(care.rebuffed),
-            frightened=care.frightened[:n],
+            frightened=care.frightened[0],
             overwhelmed=self._no_one,
             abandoned=abandoned,
         )
@@ -126,7 +127,7 @@ class Childhood:
             self.ill_months = np.maximum(self.ill_months - 1, 0)
         return replaced
 
-    def _caregiver_events(self, population: Population, rng: np.random.Generator) -> np.ndarray:
+    def _caregiver_events(self, population: Population, rng: Streams) -> np.ndarray:
         """Loss, separation, illness or a new stable caregiver, this month; returns the rows
         whose new caregiver arrived."""
         p = self.params
@@ -141,7 +142,7 @@ class Childhood:
         if self.replace_on_return.any():
             returning = np.flatnonzero((self.absent_months == 1) & self.replace_on_return)
             if len(returning):
-                new = caregivers_from_mix(p, len(returning), rng)
+                new = new_caregivers(population.run_params, returning, rng)
                 self._new_caregivers(population, returning, new)
                 self.replace_on_return[returning] = False
                 replaced.append(returning)
@@ -160,8 +161,9 @@ class Childhood:
         self.ill_months[ill] = ILLNESS_MONTHS
         stable = np.flatnonzero(taken_over)
         if len(stable):
-            new = with_set_dimensions(
-                p,
+            new = with_run_dimensions(
+                population.run_params,
+                rng.run_of(stable),
                 CaregiverTraits(
                     **{k: np.full(len(stable), STABLE_CAREGIVER[k]) for k in DIMENSIONS}
                 ),

@@ -12,11 +12,13 @@ from simulation.model.life_course import ADULT_AGE, WEEKS_PER_YEAR
 from simulation.model.partners import (
     CLOSENESS_RATE,
     SATISFACTION_RATE,
+    UNIFORMS_PER_WEEK,
     CoupleWeek,
     Dispositions,
     breakup_chance,
     couple_week,
 )
+from simulation.model.streams import Streams
 
 # Satisfaction and closeness of a couple when it forms.
 NEW_COUPLE_SATISFACTION = 0.7
@@ -36,11 +38,18 @@ LOGGED_BEHAVIOUR = (
 )
 
 
+def _over_weeks(values: np.ndarray) -> np.ndarray:
+    """Sums over the weeks (axis 0), added in week order whatever the number of couples (a
+    plain sum adds a single column pairwise, so a run's sums would depend on its batch)."""
+    return np.cumsum(values, axis=0)[-1]
+
+
 class CouplesNow:
     """The couples together now, one array entry per couple."""
 
     # each field and its type (conflict_weeks counts weeks, but is summed from booleans)
     FIELDS: dict[str, type] = {
+        "run": int,
         "id": int,
         "a": int,
         "b": int,
@@ -55,28 +64,33 @@ class CouplesNow:
         "needs_met": int,
     }
 
-    def __init__(self) -> None:
-        self.next_id = 0
+    def __init__(self, runs: int = 1) -> None:
+        self.next_id = np.zeros(runs, dtype=int)  # each run numbers its own couples
         for name, dtype in self.FIELDS.items():
             setattr(self, name, np.empty(0, dtype=dtype))
 
     def __len__(self) -> int:
         return len(self.a)
 
-    def add(self, a, b, week: int, category_a, category_b) -> None:
+    def add(self, run, a, b, week: int, category_a, category_b) -> None:
+        """New couples (``run`` sorted); each run's couples stay in the order they formed."""
         k = len(a)
+        formed = np.bincount(run, minlength=len(self.next_id))
+        place_in_run = np.arange(k) - np.repeat(np.cumsum(formed) - formed, formed)
         new = dict(
-            id=np.arange(self.next_id, self.next_id + k),
+            run=run,
+            id=self.next_id[run] + place_in_run,
             a=a,
             b=b,
             start=np.full(k, week),
             category_a=np.asarray(category_a, dtype=object),
             category_b=np.asarray(category_b, dtype=object),
         )
-        self.next_id += k
+        self.next_id += formed
+        order = np.argsort(np.concatenate([self.run, run]), kind="stable")
         for name in self.FIELDS:
             value = new.get(name, np.zeros(k, dtype=getattr(self, name).dtype))
-            setattr(self, name, np.concatenate([getattr(self, name), value]))
+            setattr(self, name, np.concatenate([getattr(self, name), value])[order])
 
     def remove(self, rows: np.ndarray) -> None:
         keep = np.ones(len(self), dtype=bool)
@@ -88,7 +102,9 @@ class CouplesNow:
 class Couples:
     """Each person's partner and relationship history, and the couples together now."""
 
-    def __init__(self, n: int, trace: bool = False) -> None:
+    def __init__(self, n: int, people: int | None = None, trace: bool = False) -> None:
+        self.people = n if people is None else people  # per run (rows of a batch)
+        self.runs = n // self.people
         self.partner = np.full(n, -1)
         self.satisfaction = np.full(n, np.nan)
         self.closeness = np.zeros(n)
@@ -98,17 +114,27 @@ class Couples:
         self.satisfaction_sum = np.zeros(n)
         self.needs = np.zeros(n, dtype=int)
         self.needs_met = np.zeros(n, dtype=int)
-        self.now = CouplesNow()
-        self.records: list[dict[str, Any]] = []
+        self.now = CouplesNow(self.runs)
+        self.run_records: list[list[dict[str, Any]]] = [[] for _ in range(self.runs)]
         self.trace = trace  # keep every couple's week-by-week story in ``log``
-        self.log: list[dict[str, Any]] = []
+        self.run_logs: list[list[dict[str, Any]]] = [[] for _ in range(self.runs)]
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        """The first run's couple records (a model's, the batch of one)."""
+        return self.run_records[0]
+
+    @property
+    def log(self) -> list[dict[str, Any]]:
+        """The first run's week-by-week log (a model's, the batch of one)."""
+        return self.run_logs[0]
 
     def __len__(self) -> int:
         return len(self.now)
 
     def form(self, a: np.ndarray, b: np.ndarray, week: int, category: np.ndarray) -> None:
         """New couples (a[i], b[i]), formed in ``week`` since the 18th birthday."""
-        self.now.add(a, b, week, category[a], category[b])
+        self.now.add(a // self.people, a, b, week, category[a], category[b])
         for x, y in ((a, b), (b, a)):
             self.partner[x] = y
         both = np.concatenate([a, b])
@@ -120,7 +146,7 @@ class Couples:
         self,
         d: Dispositions,
         params: dict[str, Any],
-        rng: np.random.Generator,
+        rng: Streams,
         weeks: int,
         week: int,
         directness: np.ndarray | float,
@@ -129,16 +155,21 @@ class Couples:
         """``weeks`` weeks of every couple (partner rules, then satisfaction and breakups).
         Returns the actors (a then b of every couple), the weeks' behaviour and which directed
         pairs were still together in each week (shape (weeks, 2m))."""
-        c = self.now
+        c, m = self.now, len(self.now)
         actors = np.concatenate([c.a, c.b])
+        # each run draws its own couples' week as it would alone: (13, weeks, its 2m)
+        u = np.empty((UNIFORMS_PER_WEEK, weeks, 2 * m))
+        for _, g, s in rng.groups(c.run):
+            mine = g.random((UNIFORMS_PER_WEEK, weeks, 2 * (s.stop - s.start)))
+            u[..., s], u[..., m + s.start : m + s.stop] = np.split(mine, 2, axis=-1)
         happened = couple_week(
             d.take(actors),
             self.closeness[actors],
             params["need_rate"],
-            rng,
             directness=directness if np.isscalar(directness) else directness[actors],
             limits=limits if np.isscalar(limits) else limits[actors],
             weeks=weeks,
+            u=u,
         )
         together = self._weeks_done(actors, happened, params["breakup_rate"], rng, week)
         return actors, happened, together
@@ -148,7 +179,7 @@ class Couples:
         actors: np.ndarray,
         week: CoupleWeek,
         breakup_rate: float,
-        rng: np.random.Generator,
+        rng: Streams,
         first_week: int,
     ) -> np.ndarray:
         """Satisfaction and closeness week by week, couple records, and breakups (a couple that
@@ -163,7 +194,7 @@ class Couples:
             history[w] = sat
         # a couple ends in the first week its breakup draw falls; later weeks do not count
         chance = breakup_chance(history[:, :m], history[:, m:], breakup_rate)
-        ends = rng.random((weeks, m)) < chance
+        ends = rng.over(c.run, lambda g, size: g.random(size), lead=(weeks,)) < chance
         ended_before = np.cumsum(ends, axis=0) - ends > 0
         alive = ~ended_before
         together = np.concatenate([alive, alive], axis=1)
@@ -172,8 +203,8 @@ class Couples:
             for w in range(weeks):
                 self._log_week(week, w, first_week + w, history[w], alive[w])
         self.satisfaction[actors], self.closeness[actors] = sat, close
-        self.satisfaction_sum[actors] += (history * together).sum(axis=0)
-        c.satisfaction_sum += (0.5 * (history[:, :m] + history[:, m:]) * alive).sum(axis=0)
+        self.satisfaction_sum[actors] += _over_weeks(history * together)
+        c.satisfaction_sum += _over_weeks(0.5 * (history[:, :m] + history[:, m:]) * alive)
         weeks_together = together.sum(axis=0)
         self.weeks_partnered[actors] += weeks_together
         met = week.need & (week.believed > 0)
@@ -216,18 +247,19 @@ class Couples:
             row["demand_withdraw"] = bool(
                 week.demand_withdraw[w, k] or week.demand_withdraw[w, k + m]
             )
-            self.log.append(row)
+            self.run_logs[int(c.run[k])].append(row)
 
     def end(self, rows: np.ndarray, broke_up: bool) -> None:
         """The couples at ``rows`` end (a breakup, or the end of the run); each is recorded."""
         c = self.now
         for k in rows:
             weeks = int(c.weeks[k])
-            self.records.append(
+            first_row = int(c.run[k]) * self.people
+            self.run_records[int(c.run[k])].append(
                 dict(
                     couple=int(c.id[k]),
-                    person_a=int(c.a[k]),
-                    person_b=int(c.b[k]),
+                    person_a=int(c.a[k]) - first_row,
+                    person_b=int(c.b[k]) - first_row,
                     category_a=str(c.category_a[k]),
                     category_b=str(c.category_b[k]),
                     pairing="+".join(sorted((str(c.category_a[k]), str(c.category_b[k])))),
@@ -257,9 +289,10 @@ class Couples:
         if len(self.now):
             self.end(np.arange(len(self.now)), broke_up=False)
 
-    def table(self) -> dict[str, np.ndarray]:
-        """One row per couple that ended or was still together at the end of the run."""
-        if not self.records:
+    def table(self, run: int = 0) -> dict[str, np.ndarray]:
+        """One row per couple of run ``run`` that ended or was still together at its end."""
+        records = self.run_records[run]
+        if not records:
             return {}
-        keys = self.records[0]
-        return {k: np.array([r[k] for r in self.records]) for k in keys}
+        keys = records[0]
+        return {k: np.array([r[k] for r in records]) for k in keys}

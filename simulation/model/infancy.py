@@ -12,8 +12,9 @@ from typing import Any
 import numpy as np
 
 from simulation.model.caregiving import daily_availability, neglect_transition, respond_to_bids
-from simulation.model.population import Population, caregivers_from_mix
+from simulation.model.population import Population, new_caregivers
 from simulation.model.strange_situation import StrangeSituationResult, strange_situation
+from simulation.model.streams import Streams
 from simulation.model.working_model import Experience, unregulated_load
 
 # Unregulated distress (in ordinary-episode units) past which a day counts as overwhelming:
@@ -29,9 +30,7 @@ class Infancy:
     """Each infant's first year: its own arrays (distress load, neglect spells, the loss day,
     the observation counts) and one ``day`` of care at a time."""
 
-    def __init__(
-        self, params: dict[str, Any], population: Population, rng: np.random.Generator
-    ) -> None:
+    def __init__(self, params: dict[str, Any], population: Population, rng: Streams) -> None:
         self.params = p = params
         days = p["days"]
         n = population.n
@@ -53,7 +52,7 @@ class Infancy:
         self.ssp: StrangeSituationResult | None = None
 
     def losses(
-        self, day: int, population: Population, rng: np.random.Generator
+        self, day: int, population: Population, rng: Streams
     ) -> tuple[np.ndarray, np.ndarray]:
         """Caregivers lost today leave; after the gap a new caregiver from the mix arrives.
         Returns the rows that lost their caregiver today and those whose new one arrived."""
@@ -63,19 +62,22 @@ class Infancy:
             self.in_neglect[lost] = False  # a neglect spell ends with the caregiver who neglected
         arriving = np.flatnonzero(self.figure_absent_until == day)
         if len(arriving):
-            new = caregivers_from_mix(self.params, len(arriving), rng)
+            new = new_caregivers(population.run_params, arriving, rng)
             new.disruption[:] = 0.0  # the year holds at most one loss
             population.replace_caregivers(
                 arriving, new, population.caregiver_style[arriving].astype(object)
             )
         return lost, arriving
 
-    def day(self, day: int, population: Population, rng: np.random.Generator) -> None:
+    def day(self, day: int, population: Population, rng: Streams) -> None:
         """One day: each infant's distress episodes, the caregiver's answers, learning."""
         p, traits, temperament = self.params, population.caregivers, population.temperament
         absent = self.figure_absent_until > day
         self.in_neglect = neglect_transition(
-            self.in_neglect, traits.neglect, p["neglect_spell_days"], rng
+            self.in_neglect,
+            traits.neglect,
+            p["neglect_spell_days"],
+            rng.random_in_runs(traits.neglect > 0),
         )
         unavailable = self.in_neglect | absent
         availability = daily_availability(traits, unavailable, rng)
@@ -115,15 +117,13 @@ class Infancy:
             self.observed_bids += bids
             self.observed_comforts += care.comforted
 
-    def first_birthday(self, population: Population, rng: np.random.Generator) -> None:
+    def first_birthday(self, population: Population, rng: Streams) -> None:
         """The Strange Situation at 12 months; the working model of that age is kept."""
         self.ssp = self.strange_situation(population, rng)
         population.prototype = population.working_model.copy()
         self.in_neglect[:] = False
 
-    def strange_situation(
-        self, population: Population, rng: np.random.Generator
-    ) -> StrangeSituationResult:
+    def strange_situation(self, population: Population, rng: Streams) -> StrangeSituationResult:
         """The Strange Situation for every infant (with its own noise from ``rng``), on the
         working model at 12 months (the re-test calls it again later on the same model)."""
         p = self.params

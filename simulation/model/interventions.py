@@ -19,6 +19,7 @@ import numpy as np
 
 from simulation.model.life_course import ADULT_AGE, CATEGORIES, WEEKS_PER_STEP, WEEKS_PER_YEAR
 from simulation.model.partners import Dispositions
+from simulation.model.streams import Streams
 from simulation.model.working_model import Strategy, bid_intensity
 
 # The size of each skill at full dose (dose 1). These are modelling assumptions, chosen so that
@@ -279,7 +280,7 @@ def eligible(
 
 
 def assign_by_couple(
-    ok: np.ndarray, partner: np.ndarray, share: float, rng: np.random.Generator
+    ok: np.ndarray, partner: np.ndarray, share: float, rng: np.random.Generator | Streams
 ) -> np.ndarray:
     """Randomise units (a couple with an eligible member, or an eligible single person) to
     treatment with chance ``share``; returns each person's arm code: 1 treated, 0 control,
@@ -293,7 +294,11 @@ def assign_by_couple(
     in_trial_unit = np.zeros(n, dtype=bool)
     np.logical_or.at(in_trial_unit, unit, ok)  # the unit has at least one eligible member
     units = np.flatnonzero(in_trial_unit)
-    treated_units = units[rng.random(len(units)) < share]
+    if isinstance(rng, Streams):  # each run randomises its own units
+        chance = rng.over(rng.run_of(units), lambda g, size: g.random(size))
+    else:
+        chance = rng.random(len(units))
+    treated_units = units[chance < share]
     treated = np.zeros(n, dtype=bool)
     treated[treated_units] = True
     return np.where(ok, np.where(treated[unit], 1, 0), -1)

@@ -13,13 +13,14 @@ from simulation.model.couples import Couples
 from simulation.model.life_course import ecr_scale
 from simulation.model.partners import Dispositions, security
 from simulation.model.population import Population
+from simulation.model.streams import Streams
 from simulation.model.transmission import parental_care
 
 
 class Parenthood:
     """Ages at the birth (drawn from the family stream) and each parent's state then."""
 
-    def __init__(self, params: dict[str, Any], n: int, rng: np.random.Generator) -> None:
+    def __init__(self, params: dict[str, Any], n: int, rng: Streams) -> None:
         self.params = params
         self.rng = rng
         self.n = n

@@ -33,6 +33,8 @@ BREAKUP_SLOPE = 6.0
 BREAKUP_REFERENCE = 0.6
 # Spread of first impressions when two people meet (how each reads the other's closeness).
 IMPRESSION_SD = 0.1
+# Uniform draws per directed pair and week (one for each chance of the week's interaction).
+UNIFORMS_PER_WEEK = 13
 ATTRACTION_WIDTH = 0.2
 
 
@@ -108,10 +110,11 @@ def couple_week(
     d: Dispositions,
     closeness: np.ndarray,
     need_rate: float,
-    rng: np.random.Generator,
+    rng: np.random.Generator | None = None,
     directness: np.ndarray | float = 0.0,
     limits: np.ndarray | float = 0.0,
     weeks: int = 1,
+    u: np.ndarray | None = None,
 ) -> CoupleWeek:
     """``weeks`` weeks of every couple. ``d`` and ``closeness`` are over directed pairs.
 
@@ -119,6 +122,7 @@ def couple_week(
     share of indirect bids into direct ones (communication skills); ``limits`` (0-1) holds back
     that share of the reactions that overwhelm or neglect a partner: the actor's escalation and
     pushing away, and the actor's withdrawal from the partner's bids (boundaries).
+    The week's chances are ``u`` (shape (UNIFORMS_PER_WEEK, weeks, 2m)), or drawn from ``rng``.
     """
     m = len(closeness) // 2
     swap = np.r_[m : 2 * m, 0:m]
@@ -127,7 +131,9 @@ def couple_week(
         return x[..., swap]
 
     p = d.take(swap)  # each actor's partner
-    u = rng.random((13, weeks, 2 * m))
+    if u is None:
+        assert rng is not None, "couple_week needs rng or u"
+        u = rng.random((UNIFORMS_PER_WEEK, weeks, 2 * m))
 
     # Seeking: a need is voiced unless deactivation suppresses it; a hyperactivated person also
     # seeks reassurance without one. Fear of the figure makes closeness itself a threat: the

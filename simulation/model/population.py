@@ -23,6 +23,7 @@ from simulation.model.caregiving import (
 from simulation.model.interventions import Skills, behaviour
 from simulation.model.life_course import adult_category, ecr_scale, plasticity
 from simulation.model.partners import Dispositions, dispositions
+from simulation.model.streams import Streams
 from simulation.model.working_model import Experience, WorkingModel, update_working_model
 
 
@@ -65,18 +66,60 @@ def caregivers_from_mix(
     )
 
 
+def new_caregivers(
+    run_params: list[dict[str, Any]], rows: np.ndarray, streams: Streams
+) -> CaregiverTraits:
+    """Caregivers from the mix for ``rows`` (sorted), each run drawing its own from its stream
+    with its own parameters."""
+    return join_traits(
+        [
+            caregivers_from_mix(run_params[r], s.stop - s.start, g)
+            for r, g, s in streams.groups(streams.run_of(rows))
+        ]
+    )
+
+
+def with_run_dimensions(
+    run_params: list[dict[str, Any]], runs: np.ndarray, traits: CaregiverTraits
+) -> CaregiverTraits:
+    """``with_set_dimensions`` for caregivers of several runs (``runs``: each one's run)."""
+    for r in np.unique(runs):
+        rows = runs == r
+        for name in DIMENSIONS:
+            if run_params[r][name] is not None:
+                getattr(traits, name)[rows] = run_params[r][name]
+    return traits
+
+
+def join_traits(parts: list[CaregiverTraits]) -> CaregiverTraits:
+    """The caregivers of several runs in one batch (run order)."""
+    if len(parts) == 1:
+        return parts[0]
+    return CaregiverTraits(
+        **{k: np.concatenate([getattr(t, k) for t in parts]) for k in DIMENSIONS}
+    )
+
+
 class Population:
-    """Everyone's temperament, caregiver, working model, and the dispositions it implies."""
+    """Everyone's temperament, caregiver, working model, and the dispositions it implies, for
+    every run of a batch (``runs`` blocks of ``people`` rows).
+
+    ``params`` holds the values every run of the batch shares (all but
+    ``run.PER_RUN_PARAMETERS``); ``run_params`` each run's own parameters.
+    """
 
     def __init__(
         self,
-        params: dict[str, Any],
+        run_params: list[dict[str, Any]],
         temperament: Temperament,
         caregivers: CaregiverTraits,
         caregiver_style: np.ndarray,
     ) -> None:
-        self.params = params
+        self.params = params = run_params[0]
+        self.run_params = run_params
+        self.runs = len(run_params)
         self.n = n = len(caregivers)
+        self.people = n // self.runs
         self.temperament = temperament
         self.caregivers = caregivers
         self.first_caregivers = CaregiverTraits(

@@ -30,9 +30,12 @@ DAILY_MEANS = (
 SHARES = tuple(f"share_{c}" for c in CATEGORIES)
 
 
-def population_means(population: Population, couples: Couples, adult: bool) -> dict[str, float]:
-    """This step's population means (one pass over the working models)."""
-    wm, d, n = population.working_model, population.dispositions, population.n
+def population_means(
+    population: Population, couples: Couples, adult: bool
+) -> dict[str, np.ndarray]:
+    """This step's population means, one per run (one pass over the working models)."""
+    wm, d = population.working_model, population.dispositions
+    runs, people = population.runs, population.people
     anxious = d.anxiety >= population.anxiety_cut
     avoidant = d.avoidance >= population.avoidance_cut
     columns = np.stack(
@@ -49,19 +52,24 @@ def population_means(population: Population, couples: Couples, adult: bool) -> d
             anxious & avoidant,
         ]
     )
-    values = (columns.sum(axis=1) / n).tolist()
+    values = columns.reshape(len(columns), runs, people).sum(axis=2) / people
     means: dict[str, Any] = dict(zip(DAILY_MEANS, values, strict=False))
     anx, avo, both = values[-3:]
     shares = (1.0 - anx - avo + both, anx - both, avo - both, both)
     means.update(zip(SHARES, shares, strict=True))
     if adult:
-        partnered = couples.partner >= 0
-        means["partnered"] = float(partnered.mean())
-        means["satisfaction"] = (
-            float(couples.satisfaction[partnered].mean()) if partnered.any() else float("nan")
+        partnered = (couples.partner >= 0).reshape(runs, people)
+        satisfaction = couples.satisfaction.reshape(runs, people)
+        means["partnered"] = partnered.mean(axis=1)
+        means["satisfaction"] = np.array(
+            [
+                s[k].mean() if k.any() else np.nan
+                for s, k in zip(satisfaction, partnered, strict=True)
+            ]
         )
     else:
-        means["partnered"], means["satisfaction"] = 0.0, float("nan")
+        means["partnered"] = np.zeros(runs)
+        means["satisfaction"] = np.full(runs, np.nan)
     return means
 
 
@@ -73,7 +81,7 @@ def snapshot(
     anx, avo = d.anxiety, d.avoidance
     category = population.categories()
     return {
-        "person": np.arange(n),
+        "person": np.tile(np.arange(population.people), population.runs),
         "age": np.full(n, age),
         **{k: getattr(wm, k).copy() for k in vars(wm)},
         "anxiety": anx,
@@ -109,7 +117,7 @@ def infant_table(
     s = strategy(wm)
     temperament = population.temperament
     table: dict[str, np.ndarray] = {
-        "infant": np.arange(population.n),
+        "infant": np.tile(np.arange(population.people), population.runs),
         "caregiver_style": population.caregiver_style,
         **{k: getattr(first, k) for k in DIMENSIONS},
         "disrupted": infancy.disruption_day >= 0,

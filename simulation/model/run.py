@@ -16,9 +16,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulation.model.attachment_model import AttachmentModel
 from simulation.model.life_course import CATEGORIES
+from simulation.model.lives import Lives
 from simulation.model.strange_situation import CLASSES
+from simulation.model.streams import Streams
 
 RETEST_STREAM = 1  # spawn key of the independent random stream for the Strange Situation re-test
 GENERATION_STREAM = 2  # spawn key of the streams of the generations after the first
@@ -64,36 +65,7 @@ def generation_seed(seed: int, generation: int) -> int | np.random.SeedSequence:
 def simulate(spec: RunSpec) -> RunOutput:
     """Run one model to its horizon (and each next generation, raised by the one before);
     return its summary and tables. The summary describes the first generation."""
-    generations = spec.params.get("generations", 1)
-    ids = {"population": spec.label, "point": spec.point, "run": spec.replicate, "seed": spec.seed}
-    parts: dict[str, list[dict[str, Any]]] = {name: [] for name in PER_RUN_TABLES}
-    caregivers, parents, summary = None, {}, {}
-    for generation in range(generations):
-        seed = generation_seed(spec.seed, generation)
-        model = AttachmentModel(rng=seed, caregiver_traits=caregivers, **spec.params)
-        while model.running:
-            model.step()
-        table = model.infant_table()
-        # The Strange Situation again on the same infants, same day, with independent noise:
-        # agreement between the two classes measures the procedure's own reliability.
-        # (the first generation keeps the single-generation run's stream)
-        key = (RETEST_STREAM, generation) if generation else (RETEST_STREAM,)
-        retest_rng = np.random.default_rng(np.random.SeedSequence(spec.seed, spawn_key=key))
-        table["ssp_retest_class"] = model.run_strange_situation(retest_rng).attachment_class
-        table.update(parents)  # the parents of this generation (from the one before)
-        couples = model.couples_table()
-        if generation == 0:
-            summary = {**ids, **spec.params, **run_summary(table, couples)}
-        series = model.datacollector.get_model_vars_dataframe().to_dict(orient="list")
-        tables = dict(infants=table, timeseries=series, life=model.life_table(), couples=couples)
-        for name, columns in tables.items():
-            if generations > 1 and columns:
-                rows = len(next(iter(columns.values())))
-                columns = {"generation": np.full(rows, generation), **columns}
-            parts[name].append(columns)
-        if generation + 1 < generations:
-            caregivers, parents = model.next_generation(), model.parent_table()
-    return RunOutput(summary, {name: _concat(p) for name, p in parts.items()})
+    return simulate_batch([spec])[0]
 
 
 # Parameters whose values may differ between the runs of one batch (a sweep's points share a
@@ -115,10 +87,62 @@ def batch_key(spec: RunSpec) -> tuple:
 
 def simulate_batch(specs: Sequence[RunSpec]) -> list[RunOutput]:
     """Every run of ``specs`` (all with one ``batch_key``), computed together; each result is
-    identical to ``simulate(spec)``."""
+    identical to ``simulate(spec)`` (each run draws from its own streams)."""
     if len({batch_key(s) for s in specs}) > 1:
         raise ValueError("runs of one batch must share their structure (see batch_key)")
-    return [simulate(spec) for spec in specs]
+    first = specs[0].params
+    generations, people = first.get("generations", 1), first["n_dyads"]
+    parts: list[dict[str, list[dict[str, Any]]]] = [
+        {name: [] for name in PER_RUN_TABLES} for _ in specs
+    ]
+    summaries: list[dict[str, Any]] = [{} for _ in specs]
+    caregivers, parents = None, [{} for _ in specs]
+    for generation in range(generations):
+        streams = Streams([_generator(generation_seed(s.seed, generation)) for s in specs], people)
+        lives = Lives([s.params for s in specs], streams, caregiver_traits=caregivers)
+        while lives.running:
+            lives.step()
+        # The Strange Situation again on the same infants, same day, with independent noise:
+        # agreement between the two classes measures the procedure's own reliability.
+        # (the first generation keeps the single-generation run's stream)
+        key = (RETEST_STREAM, generation) if generation else (RETEST_STREAM,)
+        retest = Streams(
+            [np.random.default_rng(np.random.SeedSequence(s.seed, spawn_key=key)) for s in specs],
+            people,
+        )
+        retest_class = lives.infancy.strange_situation(lives.population, retest).attachment_class
+        for r, (spec, tables) in enumerate(zip(specs, lives.tables(), strict=True)):
+            table = tables["infants"]
+            table["ssp_retest_class"] = retest_class[r * people : (r + 1) * people]
+            table.update(parents[r])  # the parents of this generation (from the one before)
+            if generation == 0:
+                ids = {
+                    "population": spec.label,
+                    "point": spec.point,
+                    "run": spec.replicate,
+                    "seed": spec.seed,
+                }
+                summaries[r] = {**ids, **spec.params, **run_summary(table, tables["couples"])}
+            for name, columns in tables.items():
+                if generations > 1 and columns:
+                    rows = len(next(iter(columns.values())))
+                    columns = {"generation": np.full(rows, generation), **columns}
+                parts[r][name].append(columns)
+        if generation + 1 < generations:
+            caregivers, parents = lives.next_generation(), lives.parent_tables()
+    return [
+        RunOutput(summary, {name: _concat(p) for name, p in run_parts.items()})
+        for summary, run_parts in zip(summaries, parts, strict=True)
+    ]
+
+
+def _generator(seed: int | np.random.SeedSequence) -> np.random.Generator:
+    """A run's generator from its seed, as Mesa's ``Model(rng=seed)`` makes it (a seed that
+    is not an integer also seeds Mesa's stdlib generator from one draw)."""
+    rng = np.random.default_rng(seed)
+    if not isinstance(seed, int | np.integer):
+        rng.integers(np.iinfo(np.int32).max)
+    return rng
 
 
 def _concat(parts: list[dict[str, Any]]) -> dict[str, Any]:

@@ -25,14 +25,13 @@ from simulation.model.interventions import (
 from simulation.model.life_course import WEEKS_PER_STEP, ecr_scale
 from simulation.model.partners import Dispositions, read_responses
 from simulation.model.population import Population
+from simulation.model.streams import Streams
 
 
 class Trial:
     """One intervention given to a randomised share of its target group (``params``)."""
 
-    def __init__(
-        self, params: dict[str, Any], population: Population, rng: np.random.Generator
-    ) -> None:
+    def __init__(self, params: dict[str, Any], population: Population, rng: Streams) -> None:
         self.params = p = params
         self.rng = rng
         self.n = n = population.n
