@@ -25,10 +25,10 @@ def test_availability_keeps_its_mean_but_swings_when_inconsistent():
     rng = np.random.default_rng(1)
     days = 20_000
     steady = daily_availability(
-        traits_of(days, sensitivity=0.5, consistency=1.0), np.zeros(days, bool), rng
+        traits_of(days, sensitivity=0.5, consistency=1.0), np.zeros(days, bool), rng.random(days)
     )
     swinging = daily_availability(
-        traits_of(days, sensitivity=0.5, consistency=0.0), np.zeros(days, bool), rng
+        traits_of(days, sensitivity=0.5, consistency=0.0), np.zeros(days, bool), rng.random(days)
     )
     assert steady.mean() == pytest.approx(0.5)
     assert swinging.mean() == pytest.approx(0.5, abs=0.02)  # same long-run sensitivity
@@ -37,7 +37,7 @@ def test_availability_keeps_its_mean_but_swings_when_inconsistent():
 
 def test_unavailable_days_get_nothing():
     rng = np.random.default_rng(1)
-    out = daily_availability(traits_of(3), np.array([True, False, True]), rng)
+    out = daily_availability(traits_of(3), np.array([True, False, True]), rng.random(3))
     assert out[0] == 0 and out[2] == 0 and out[1] > 0
 
 

@@ -83,7 +83,7 @@ def test_adult_category_quadrants_with_the_cut_offs():
 def test_monthly_events_turn_yearly_rates_into_monthly_probabilities():
     n = 200_000
     rates = {"loss": 0.6, "separation": 1.2, "illness": 0.0, "stable_caregiver": 2.0}
-    events = monthly_events(n, rates, np.random.default_rng(1))
+    events = monthly_events(rates, np.random.default_rng(1).random((4, n)))
     # a share over 200,000 draws has SE <= 0.5 / sqrt(n) = 0.0011: a tolerance of 0.004 is safe
     for name in ("loss", "separation", "stable_caregiver"):
         drawn = getattr(events, name)

@@ -9,10 +9,10 @@ from typing import Any
 
 import numpy as np
 
-from simulation.model.caregiving import respond_to_bids
+from simulation.model.caregiving import answer_shares
 from simulation.model.couples import Couples
 from simulation.model.life_course import OTHERS_REJECTION, WEEKS_PER_STEP, WEEKS_PER_YEAR
-from simulation.model.partners import match, read_responses
+from simulation.model.partners import match, perceived_experience
 from simulation.model.population import Population
 from simulation.model.streams import Streams
 from simulation.model.trial import Trial
@@ -41,30 +41,31 @@ class Adulthood:
         rng: Streams,
     ) -> None:
         """13 weeks from ``week`` since the 18th birthday."""
-        p, n, weeks = self.params, population.n, WEEKS_PER_STEP
+        p, weeks = self.params, WEEKS_PER_STEP
         d = population.behaviour
         meeting = 1.0 - np.exp(-p["meeting_rate"] * weeks / WEEKS_PER_YEAR)
         singles = np.flatnonzero(trial.looking_for_partner(couples.partner < 0, week))
-        # people meet within their own run, each run drawing from its own stream
-        pairs = [
-            match(singles[s], d, meeting, p["matching"], g)
-            for _, g, s in rng.groups(rng.run_of(singles))
-        ]
-        if pairs and sum(len(a) for a, _ in pairs):
-            a, b = (np.concatenate(side) for side in zip(*pairs, strict=True))
+        a, b = match(singles, d, meeting, p["matching"], rng)
+        if len(a):
             couples.form(a, b, week, population.categories())
 
         # bids to other people (friends, colleagues): fewer than a child's, as the partner
         # takes over the attachment functions (Hazan & Zeifman 1994)
         reactivity = population.temperament.reactivity
-        other_bids = rng.poisson(OTHERS_BIDS_PER_WEEK_ADULT * weeks * reactivity)
-        others = respond_to_bids(
-            other_bids, d.intensity, population.others, OTHERS_REJECTION, np.zeros(n), rng
-        )
-        soothed, missed, abandoned = read_responses(others.comforted, others.missed, d, rng)
+        expected = OTHERS_BIDS_PER_WEEK_ADULT * weeks * reactivity
+        answers = expected * answer_shares(d.intensity, population.others, OTHERS_REJECTION, 0.0)
+        # an adult's comfort that is believed counts as settling (soothability is an infant's)
+        others = perceived_experience(answers, d, 1.0, rng)
         # counts per person: bids, comforted, soothed (believed), missed, rebuffed, abandoned
         counts = np.stack(
-            [other_bids, others.comforted, soothed, missed, others.rebuffed, abandoned]
+            [
+                others.bids,
+                others.comforted,
+                others.soothed,
+                others.missed,
+                others.rebuffed,
+                others.abandoned,
+            ]
         ).astype(float)
 
         if len(couples):

@@ -121,6 +121,10 @@ _CORRELATION = np.array(
 )
 
 
+# correlated normals as z @ L.T with L L^T = the correlation (no decomposition per call)
+_CORRELATION_ROOT = np.linalg.cholesky(_CORRELATION)
+
+
 def draw_caregivers(
     mix: str, n: int, rng: np.random.Generator, spectrum: float = 0.5
 ) -> CaregiverTraits:
@@ -135,7 +139,7 @@ def draw_caregivers(
     if mix not in _MIX_SPEC:
         raise ValueError(f"unknown caregiver mix {mix!r}: allowed {', '.join(MIXES)}")
     spec = _MIX_SPEC[mix]
-    z = rng.multivariate_normal(np.zeros(3), _CORRELATION, size=n)
+    z = rng.standard_normal((n, 3)) @ _CORRELATION_ROOT.T
     has_fear = rng.random(n) < spec["fear_share"]
     fear_level = rng.uniform(spec["fear_lo"], spec["fear_hi"], n)
     has_neglect = rng.random(n) < spec["neglect_share"]
@@ -163,16 +167,16 @@ def nearest_style(traits: CaregiverTraits) -> np.ndarray:
 
 
 def daily_availability(
-    traits: CaregiverTraits, unavailable: np.ndarray, rng: np.random.Generator
+    traits: CaregiverTraits, unavailable: np.ndarray, u: np.ndarray
 ) -> np.ndarray:
-    """Chance that today an ordinary bid is answered.
+    """Chance that today an ordinary bid is answered (``u``: one uniform per caregiver).
 
     A consistent caregiver gives her sensitivity every day; an inconsistent one alternates between
     fully attentive and neglectful days with the same long-run mean (mean = sensitivity, day-to-day
     variance = s(1-s)(1-consistency)^2). Days inside a neglect spell or a loss are zero.
     """
     s, k = traits.sensitivity, traits.consistency
-    attentive_day = rng.random(len(s)) < s
+    attentive_day = u < s
     return np.where(unavailable, 0.0, k * s + (1.0 - k) * attentive_day)
 
 
@@ -222,3 +226,46 @@ def respond_to_bids(
     rebuffed = rng.binomial(rest - comforted, rejection)
     missed = rest - comforted - rebuffed
     return CareOutcome(bids, comforted, missed, rebuffed, frightened)
+
+
+# The four answers a bid can get, in the order of ``answer_shares``.
+ANSWERS = ("frightened", "comforted", "rebuffed", "missed")
+
+
+def answer_shares(
+    intensity: np.ndarray,
+    availability: np.ndarray,
+    rejection: np.ndarray | float,
+    fear: np.ndarray | float,
+) -> np.ndarray:
+    """The chance that one bid is frightened, comforted, rebuffed or missed (axis 0, as in
+    ``ANSWERS``): the answers of ``respond_to_bids``, bid by bid."""
+    fear = np.broadcast_to(fear, np.shape(availability))
+    comforted = (1.0 - fear) * (1.0 - (1.0 - availability) ** intensity)
+    rebuffed = (1.0 - fear - comforted) * rejection
+    return np.stack([fear, comforted, rebuffed, 1.0 - fear - comforted - rebuffed])
+
+
+def answer_each_bid(
+    bids: np.ndarray, shares: np.ndarray, soothability: np.ndarray, u: np.ndarray
+) -> np.ndarray:
+    """Each of a day's bids gets one answer, and a comforted bid settles the infant with chance
+    ``soothability``. ``u`` holds two uniforms per bid (rows: person 0's bids, then person
+    1's, ...). Returns counts per person (axis 0): frightened, comforted, rebuffed, missed,
+    settled (settled bids are among the comforted)."""
+    n = len(bids)
+    owner = np.repeat(np.arange(n), bids)
+    # each bid's limits between answers (frightened | comforted | rebuffed | missed), then the
+    # chance that comfort settles: one row per person, gathered once per bid
+    limits = np.cumsum(shares[:3], axis=0)
+    first = u[:, 0]
+    answer = (first >= limits[0].take(owner)).view(np.int8)
+    answer += first >= limits[1].take(owner)
+    answer += first >= limits[2].take(owner)
+    settled = (answer == 1) & (u[:, 1] < soothability.take(owner))
+    code = owner * 5
+    code += answer
+    code += 3 * settled
+    counts = np.bincount(code, minlength=5 * n).reshape(n, 5).T
+    counts[1] += counts[4]  # code 4 was comforted and settled
+    return counts

@@ -12,10 +12,10 @@ import numpy as np
 from simulation.model.caregiving import (
     DIMENSIONS,
     CaregiverTraits,
+    answer_shares,
     daily_availability,
     logistic,
     nearest_style,
-    respond_to_bids,
 )
 from simulation.model.life_course import (
     FLUCTUATING,
@@ -31,10 +31,9 @@ from simulation.model.life_course import (
     logit,
     monthly_events,
 )
-from simulation.model.partners import read_responses
+from simulation.model.partners import perceived_experience
 from simulation.model.population import Population, new_caregivers, with_run_dimensions
 from simulation.model.streams import Streams
-from simulation.model.working_model import Experience
 
 # A lost caregiver in childhood is followed by a new one after this many months.
 LOSS_GAP_MONTHS = 2
@@ -72,13 +71,16 @@ class Childhood:
     def month(self, age: float, population: Population, rng: Streams) -> np.ndarray:
         """One month; returns the rows whose caregiver was replaced by a new one this month."""
         p, n = self.params, population.n
-        replaced = self._caregiver_events(population, rng)
+        # each run's draws for the month: four caregiver events, a neglected day, an attentive
+        # day (the answers' counts follow in one Poisson draw)
+        u = rng.random((6, n))
+        replaced = self._caregiver_events(population, u[:4], rng)
         traits, temperament = population.caregivers, population.temperament
         absent = self.absent_months > 0
         # One representative day stands for the month's care, so day-to-day swings in an
         # inconsistent caregiver's availability still reach the child as surprise.
-        neglected = rng.random(n) < traits.neglect
-        availability = daily_availability(traits, absent | neglected, rng)
+        neglected = u[4] < traits.neglect
+        availability = daily_availability(traits, absent | neglected, u[5])
         availability = np.where(
             self.ill_months > 0, availability * ILLNESS_SENSITIVITY, availability
         )
@@ -88,38 +90,13 @@ class Childhood:
 
         behaviour = population.behaviour
         intensity = behaviour.intensity
-        # bids to the caregiver (row 0) and to other people (row 1), answered in one call
-        expected = np.stack(
-            [
-                caregiver_bids_per_month(p["distress_rate"], temperament.reactivity, age),
-                OTHERS_BIDS_PER_MONTH * temperament.reactivity,
-            ]
-        )
-        bids = rng.poisson(expected)
-        care = respond_to_bids(
-            bids,
-            np.stack([intensity, intensity]),
-            np.stack([availability, population.others]),
-            np.stack([traits.rejection * present, np.full(n, OTHERS_REJECTION)]),
-            np.stack([traits.fear * present, np.zeros(n)]),
-            rng,
-        )
-
-        def both(x: np.ndarray) -> np.ndarray:
-            return x[0] + x[1]
-
-        comforted = both(care.comforted)
-        believed, missed, abandoned = read_responses(comforted, both(care.missed), behaviour, rng)
-        experience = Experience(
-            bids=both(bids),
-            soothed=rng.binomial(believed, temperament.soothability),
-            comforted=comforted,
-            missed=missed,
-            rebuffed=both(care.rebuffed),
-            frightened=care.frightened[0],
-            overwhelmed=self._no_one,
-            abandoned=abandoned,
-        )
+        # bids to the caregiver and to other people, each answered in its own way
+        to_caregiver = caregiver_bids_per_month(p["distress_rate"], temperament.reactivity, age)
+        to_others = OTHERS_BIDS_PER_MONTH * temperament.reactivity
+        answers = to_caregiver * answer_shares(
+            intensity, availability, traits.rejection * present, traits.fear * present
+        ) + to_others * answer_shares(intensity, population.others, OTHERS_REJECTION, 0.0)
+        experience = perceived_experience(answers, behaviour, temperament.soothability, rng)
         population.learn_at_age(experience, age)
         if self.absent_months.any():
             self.absent_months = np.maximum(self.absent_months - 1, 0)
@@ -127,7 +104,7 @@ class Childhood:
             self.ill_months = np.maximum(self.ill_months - 1, 0)
         return replaced
 
-    def _caregiver_events(self, population: Population, rng: Streams) -> np.ndarray:
+    def _caregiver_events(self, population: Population, u: np.ndarray, rng: Streams) -> np.ndarray:
         """Loss, separation, illness or a new stable caregiver, this month; returns the rows
         whose new caregiver arrived."""
         p = self.params
@@ -137,7 +114,7 @@ class Childhood:
             "illness": p["illness_rate"],
             "stable_caregiver": p["stable_caregiver_rate"],
         }
-        events = monthly_events(population.n, rates, rng)
+        events = monthly_events(rates, u)
         replaced = []
         if self.replace_on_return.any():
             returning = np.flatnonzero((self.absent_months == 1) & self.replace_on_return)

@@ -1,8 +1,10 @@
 """The first year, one day a step: distress episodes, the caregiver's answers, learning; a loss of
 the caregiver on one day; the home observation of sensitivity; the Strange Situation at 12 months.
 
-One day of care is computed for every dyad at once (vectorised), by the plain functions of
-``caregiving`` and ``working_model``.
+One day of care is computed for every dyad of every run at once (vectorised), by the plain
+functions of ``caregiving`` and ``working_model``. Each run draws its random numbers a block of
+days at a time from its own stream (``DrawnDays``): a handful of calls a month instead of several
+a day, and the same numbers whatever the batch.
 """
 
 from __future__ import annotations
@@ -11,7 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from simulation.model.caregiving import daily_availability, neglect_transition, respond_to_bids
+from simulation.model.caregiving import (
+    answer_each_bid,
+    answer_shares,
+    daily_availability,
+    neglect_transition,
+)
 from simulation.model.population import Population, new_caregivers
 from simulation.model.strange_situation import StrangeSituationResult, strange_situation
 from simulation.model.streams import Streams
@@ -24,6 +31,36 @@ OVERWHELM_LIMIT = 15.0
 SUBSTITUTE_AVAILABILITY = 0.05
 # Observed sensitivity is rated at 9 months, as in the NICHD and Ainsworth home observations.
 OBSERVATION_AGE_SHARE = 0.75
+# Days whose random numbers each run draws at once.
+BLOCK_DAYS = 30
+
+
+class DrawnDays:
+    """A block of days' random numbers, each run's from its own stream: the bids (Poisson, from
+    the infant's distress rate), two uniforms per dyad and day (a neglect spell, an attentive
+    day) and two per bid (its answer, whether comfort settles)."""
+
+    def __init__(self, streams: Streams, expected_bids: np.ndarray, days: int) -> None:
+        n = streams.people
+        bids, daily, self.per_bid, self.offsets = [], [], [], []
+        for r, g in enumerate(streams.generators):
+            bids.append(g.poisson(expected_bids[r * n : (r + 1) * n], (days, n)))
+            daily.append(g.random((days, 2, n)))
+            self.per_bid.append(g.random((int(bids[-1].sum()), 2)))
+            self.offsets.append(np.concatenate([[0], np.cumsum(bids[-1].sum(axis=1))]))
+        self.bids = np.concatenate(bids, axis=-1)  # (days, everyone)
+        self.daily = np.concatenate(daily, axis=-1)  # (days, 2, everyone)
+
+    def day(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Day ``k`` of the block for every run: bids, the dyads' uniforms (2, n), the bids'
+        (rows in the order of the runs, then of the people)."""
+        if len(self.per_bid) == 1:
+            u = self.per_bid[0][self.offsets[0][k] : self.offsets[0][k + 1]]
+        else:
+            u = np.concatenate(
+                [u[o[k] : o[k + 1]] for u, o in zip(self.per_bid, self.offsets, strict=True)]
+            )
+        return self.bids[k], self.daily[k], u
 
 
 class Infancy:
@@ -50,6 +87,7 @@ class Infancy:
         self.bids_total = np.zeros(n)
         self.comforts_total = np.zeros(n)
         self.ssp: StrangeSituationResult | None = None
+        self.drawn: DrawnDays | None = None
 
     def losses(
         self, day: int, population: Population, rng: Streams
@@ -72,50 +110,51 @@ class Infancy:
     def day(self, day: int, population: Population, rng: Streams) -> None:
         """One day: each infant's distress episodes, the caregiver's answers, learning."""
         p, traits, temperament = self.params, population.caregivers, population.temperament
+        if day % BLOCK_DAYS == 0:
+            expected = p["distress_rate"] * temperament.reactivity
+            self.drawn = DrawnDays(rng, expected, min(BLOCK_DAYS, self.params["days"] - day))
+        assert self.drawn is not None
+        bids, u, u_bids = self.drawn.day(day % BLOCK_DAYS)
         absent = self.figure_absent_until > day
         self.in_neglect = neglect_transition(
-            self.in_neglect,
-            traits.neglect,
-            p["neglect_spell_days"],
-            rng.random_in_runs(traits.neglect > 0),
+            self.in_neglect, traits.neglect, p["neglect_spell_days"], u[0]
         )
         unavailable = self.in_neglect | absent
-        availability = daily_availability(traits, unavailable, rng)
+        availability = daily_availability(traits, unavailable, u[1])
         availability = np.where(absent, SUBSTITUTE_AVAILABILITY, availability)
         # transactional effect: a fussier infant strains the caregiver and gets less of her
         availability = np.minimum(1.0, availability * temperament.strain)
         present = ~unavailable
 
-        bids = rng.poisson(p["distress_rate"] * temperament.reactivity)
-        care = respond_to_bids(
-            bids,
+        shares = answer_shares(
             population.dispositions.intensity,
             availability,
             traits.rejection * present,
             traits.fear * present,
-            rng,
         )
-        soothed = rng.binomial(care.comforted, temperament.soothability)
+        frightened, comforted, rebuffed, missed, soothed = answer_each_bid(
+            bids, shares, temperament.soothability, u_bids
+        )
         self.load = unregulated_load(
             self.load, bids - soothed, soothed, temperament.reactivity, present
         )
         experience = Experience(
             bids=bids,
             soothed=soothed,
-            comforted=care.comforted,
-            missed=care.missed,
-            rebuffed=care.rebuffed,
-            frightened=care.frightened,
+            comforted=comforted,
+            missed=missed,
+            rebuffed=rebuffed,
+            frightened=frightened,
             overwhelmed=(self.load > OVERWHELM_LIMIT).astype(int),
         )
         population.learn(experience, p["learning_rate"])
 
         self.bids_total += bids
-        self.comforts_total += care.comforted
+        self.comforts_total += comforted
         start, end = self.observation_window
         if start <= day < end:
             self.observed_bids += bids
-            self.observed_comforts += care.comforted
+            self.observed_comforts += comforted
 
     def first_birthday(self, population: Population, rng: Streams) -> None:
         """The Strange Situation at 12 months; the working model of that age is kept."""

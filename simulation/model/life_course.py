@@ -110,13 +110,12 @@ class LifeEvents:
         )
 
 
-def monthly_events(
-    n: int, rates_per_year: dict[str, float], rng: np.random.Generator
-) -> LifeEvents:
-    """Draw each event independently with its yearly rate turned into a monthly probability."""
+def monthly_events(rates_per_year: dict[str, float], u: np.ndarray) -> LifeEvents:
+    """Each event independently, its yearly rate turned into a monthly probability (``u``: four
+    uniforms per person, one per event)."""
     names = ("loss", "separation", "illness", "stable_caregiver")
     p = np.array([[1.0 - math.exp(-rates_per_year[k] / MONTHS_PER_YEAR)] for k in names])
-    hit = rng.random((4, n)) < p
+    hit = u < p
     return LifeEvents(*hit)
 
 

@@ -219,10 +219,17 @@ class Lives:
 
     def timeseries(self, r: int) -> dict[str, list]:
         """Run ``r``'s means, one row per step (the time-series table)."""
-        keys = self.series[0]
         return {
-            k: [row[k] if np.isscalar(row[k]) else row[k][r].item() for row in self.series]
-            for k in keys
+            k: v if isinstance(v, list) else v[:, r].tolist() for k, v in self._series().items()
+        }
+
+    def _series(self) -> dict[str, list | np.ndarray]:
+        """The recorded steps as columns: the clock as lists, each mean as (steps, runs)."""
+        return {
+            k: [row[k] for row in self.series]
+            if np.isscalar(self.series[0][k])
+            else np.array([row[k] for row in self.series])
+            for k in self.series[0]
         }
 
     def _rows(self, r: int) -> slice:
@@ -243,11 +250,13 @@ class Lives:
 
     def tables(self) -> list[dict[str, Table | dict[str, list]]]:
         """Every run's tables: infants, timeseries, life, couples."""
-        infants = self._infant_tables()
+        infants, series = self._infant_tables(), self._series()
         return [
             dict(
                 infants=infants[r],
-                timeseries=self.timeseries(r),
+                timeseries={
+                    k: v if isinstance(v, list) else v[:, r].tolist() for k, v in series.items()
+                },
                 life=life_table(
                     [{k: v[self._rows(r)] for k, v in b.items()} for b in self.birthdays]
                 ),

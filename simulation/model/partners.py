@@ -12,10 +12,19 @@ in one call (arrays of shape (weeks, 2m)); working models and closeness are thos
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from simulation.model.working_model import WorkingModel, anxiety, avoidance, bid_intensity, strategy
+from simulation.model.streams import Streams
+from simulation.model.working_model import (
+    Experience,
+    WorkingModel,
+    anxiety,
+    avoidance,
+    bid_intensity,
+    strategy,
+)
 
 MATCHING_RULES = ("random", "assortative", "attraction")
 
@@ -233,6 +242,46 @@ def read_responses(
     return believed, missed - abandoned, abandoned
 
 
+def perceived_experience(
+    answers: np.ndarray,
+    d: Dispositions,
+    soothability: np.ndarray | float,
+    rng: np.random.Generator | Any,
+) -> Experience:
+    """A stretch of bids to anyone after infancy, answered and read: ``answers`` holds the
+    expected numbers of bids frightened, comforted, rebuffed and missed (axis 0).
+
+    The bids are Poisson and each one's answer and reading independent, so every kind of
+    experience is an independent Poisson count (Poisson thinning): the same distribution as
+    drawing the bids, then their answers and readings (``read_responses``) and settling one by
+    one, in a single draw of six counts.
+    """
+    frightened, comforted, rebuffed, missed = answers
+    believe = 0.5 + 0.5 * d.self_model
+    counts = rng.poisson(
+        np.stack(
+            [
+                frightened,
+                comforted * believe * soothability,  # believed, and it settled
+                comforted * (1.0 - believe * soothability),  # not believed, or did not settle
+                rebuffed,
+                missed * d.anxiety,  # read as abandonment
+                missed * (1.0 - d.anxiety),
+            ]
+        )
+    )
+    return Experience(
+        bids=counts.sum(axis=0),
+        soothed=counts[1],
+        comforted=counts[1] + counts[2],
+        missed=counts[5],
+        rebuffed=counts[3],
+        frightened=counts[0],
+        overwhelmed=np.zeros_like(counts[0]),
+        abandoned=counts[4],
+    )
+
+
 def breakup_chance(
     satisfaction_a: np.ndarray, satisfaction_b: np.ndarray, rate_per_year: float
 ) -> np.ndarray:
@@ -279,33 +328,48 @@ def match(
     d: Dispositions,
     meeting_chance: float,
     rule: str,
-    rng: np.random.Generator,
+    rng: np.random.Generator | Streams,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """New couples this step among ``singles`` (person indices; ``d`` is over everyone).
+    """New couples this step among ``singles`` (person indices, sorted; ``d`` is over everyone).
 
     Each single meets someone this step with ``meeting_chance``. ``random``: any two who meet
     pair. ``assortative``: those who meet pair in order of security (similar with similar).
     ``attraction``: two who meet pair only if each accepts how they read the other.
+    In a batch (``rng`` a ``Streams``), people meet within their own run, each run drawing from
+    its own stream; the couples come in run order.
     """
     if rule not in MATCHING_RULES:
         raise ValueError(f"matching rule {rule!r}: allowed {', '.join(MATCHING_RULES)}")
-    looking = singles[rng.random(len(singles)) < meeting_chance]
-    if len(looking) < 2:
+    streams = rng if isinstance(rng, Streams) else Streams.of(rng, np.iinfo(np.int64).max)
+    run = streams.run_of(singles)
+    met = streams.over(run, lambda g, size: g.random(size)) < meeting_chance
+    looking, run = singles[met], run[met]
+    met_in_run = np.bincount(run, minlength=streams.runs)
+    enough = met_in_run[run] >= 2  # a run where fewer than two meet pairs nobody
+    looking, run = looking[enough], run[enough]
+    if not len(looking):
         return np.empty(0, int), np.empty(0, int)
-    looking = rng.permutation(looking)
+    looking = np.concatenate([g.permutation(looking[s]) for _, g, s in streams.groups(run)])
     if rule == "assortative":
-        score = security(d.take(looking)) + IMPRESSION_SD * rng.standard_normal(len(looking))
-        looking = looking[np.argsort(score, kind="stable")]
-    k = len(looking) // 2
-    a, b = looking[0 : 2 * k : 2], looking[1 : 2 * k : 2]
+        noise = streams.over(run, lambda g, size: g.standard_normal(size))
+        score = security(d.take(looking)) + IMPRESSION_SD * noise
+        looking = looking[np.lexsort((score, run))]  # by run, then security (stable)
+    # within each run: the first who met with the second, the third with the fourth, ...
+    counts = np.bincount(run, minlength=streams.runs)
+    pairs = counts // 2
+    pair_run = np.repeat(np.arange(streams.runs), pairs)
+    first = np.repeat(np.cumsum(counts) - counts, pairs)
+    place = np.arange(len(pair_run)) - np.repeat(np.cumsum(pairs) - pairs, pairs)
+    a, b = looking[first + 2 * place], looking[first + 2 * place + 1]
     if rule == "attraction":
         da, db = d.take(a), d.take(b)
-        noise = IMPRESSION_SD * rng.standard_normal((4, k))  # first impressions are noisy
+        # first impressions are noisy
+        noise = IMPRESSION_SD * streams.over(pair_run, lambda g, s: g.standard_normal(s), (4,))
         close_b = np.clip(apparent_closeness(db) + noise[0], 0.0, 1.0)
         close_a = np.clip(apparent_closeness(da) + noise[1], 0.0, 1.0)
         secure_b = np.clip(security(db) + noise[2], 0.0, 1.0)
         secure_a = np.clip(security(da) + noise[3], 0.0, 1.0)
-        u = rng.random((2, k))
+        u = streams.over(pair_run, lambda g, s: g.random(s), (2,))
         both = (u[0] < acceptance(da, close_b, secure_b)) & (
             u[1] < acceptance(db, close_a, secure_a)
         )

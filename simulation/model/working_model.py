@@ -83,6 +83,13 @@ class Experience:
     abandoned: np.ndarray | int = 0
 
 
+def _survival(rate: float | np.ndarray, n: np.ndarray) -> np.ndarray:
+    """(1 - rate)^n, through exp and log1p (a power of arrays is several times slower); a rate of
+    1 or more leaves nothing (0, and 1 for n = 0)."""
+    rate = np.minimum(rate, 1.0 - 1e-15)
+    return np.exp(n * np.log1p(-rate))
+
+
 def update_working_model(
     wm: WorkingModel,
     exp: Experience,
@@ -102,7 +109,7 @@ def update_working_model(
     n = exp.bids.astype(float)
     has_bids = n > 0
     safe_n = np.where(has_bids, n, 1.0)
-    step = np.where(has_bids, 1.0 - (1.0 - rate) ** n, 0.0)
+    step = 1.0 - _survival(rate, n)
 
     # model of others: how often a bid brought comfort that settled
     other_outcome = (exp.soothed + OTHER_VALUE_UNSOOTHED * (exp.comforted - exp.soothed)) / safe_n
@@ -125,9 +132,9 @@ def update_working_model(
     # (both skipped when they cannot change anything: most days and all of adult life)
     frights = exp.frightened + exp.overwhelmed
     if frights.any():
-        wm.alarm += (1.0 - wm.alarm) * (1.0 - (1.0 - np.minimum(FEAR_GAIN * rate, 1.0)) ** frights)
+        wm.alarm += (1.0 - wm.alarm) * (1.0 - _survival(FEAR_GAIN * rate, frights))
     if wm.alarm.any():
-        wm.alarm *= (1.0 - np.minimum(EXTINCTION * rate, 1.0)) ** exp.soothed
+        wm.alarm *= _survival(EXTINCTION * rate, exp.soothed)
 
     if prototype is not None and pull > 0.0:
         weight = np.minimum(step * pull, 1.0)
@@ -207,4 +214,4 @@ def unregulated_load(
     figure push it past the limit where the infant is overwhelmed.
     """
     weight = np.where(figure_present, present_weight, 1.0)
-    return overnight * (load * 0.5**soothed + weight * unanswered * reactivity)
+    return overnight * (np.ldexp(load, -soothed) + weight * unanswered * reactivity)
