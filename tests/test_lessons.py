@@ -497,19 +497,31 @@ def test_ways_lesson_therapy_lowers_avoidance_of_the_treated():
 
 
 def test_ways_lesson_over_other_seeds():
-    # Measured over SEEDS: 41-57 in the trial; avoidance of the treated -0.22 to -0.27, of the
-    # controls -0.007 to -0.015 (the gap .20-.25 in every seed); anxiety within .03 of zero in
-    # both arms; secure at the follow-up 17-32% of the treated against 0-9% of the controls
-    # (means 24% and 2%). Margins: a gap of at least .15 in each seed; on average more of the
-    # treated secure by at least 10 points.
+    # Measured over SEEDS (block draws): 19-31 treated; avoidance of the treated -0.21 to -0.27,
+    # of the controls -0.008 to -0.017 (the gap .20-.25 in every seed); the controls' anxiety
+    # within .01 of zero; the treated's anxiety -0.05 to +0.05 (mean -0.007, sd .033 between
+    # seeds: 20-30 people a seed); secure at the follow-up 6-37% of the treated against none of
+    # the controls. Margins: a gap of at least .15 in each seed; the treated's mean change of
+    # anxiety over the seeds within 3 standard errors of zero ("anxiety does not fall", a claim
+    # about the mean, not about every small arm); on average more of the treated secure by at
+    # least 10 points.
     rows = []
     for seed in SEEDS:
         arms = trial_changes(ways_room(seed).model)
         treated, controls = arms["treated"], arms["controls"]
         assert treated["avoidance"] - controls["avoidance"] <= -0.15, (seed, arms)
-        assert abs(treated["anxiety"]) < 0.05 and abs(controls["anxiety"]) < 0.05, (seed, arms)
-        rows.append({"treated": treated["secure"], "controls": controls["secure"]})
-    secure = pd.DataFrame(rows, index=SEEDS).mean()
+        assert abs(controls["anxiety"]) < 0.05, (seed, arms)
+        rows.append(
+            {
+                "treated": treated["secure"],
+                "controls": controls["secure"],
+                "anxiety": treated["anxiety"],
+            }
+        )
+    table = pd.DataFrame(rows, index=SEEDS)
+    anxiety = table["anxiety"]
+    assert abs(anxiety.mean()) <= 3 * anxiety.std() / np.sqrt(len(anxiety)), anxiety
+    secure = table[["treated", "controls"]].mean()
     assert secure["treated"] >= secure["controls"] + 0.1, secure
 
 
