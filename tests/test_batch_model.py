@@ -66,7 +66,7 @@ def test_each_bid_answered_matches_the_binomial_answers():
     intensity, availability = np.full(N, 1.3), np.full(N, 0.55)
     rejection, fear, soothability = np.full(N, 0.4), np.full(N, 0.02), np.full(N, 0.7)
     shares = answer_shares(intensity, availability, rejection, fear)
-    u = rng.random((int(bids.sum()), 2))
+    u = rng.random(int(bids.sum()))
     frightened, comforted, rebuffed, missed, settled = answer_each_bid(
         bids, shares, soothability, u
     )

@@ -250,19 +250,19 @@ def answer_each_bid(
     bids: np.ndarray, shares: np.ndarray, soothability: np.ndarray, u: np.ndarray
 ) -> np.ndarray:
     """Each of a day's bids gets one answer, and a comforted bid settles the infant with chance
-    ``soothability``. ``u`` holds two uniforms per bid (rows: person 0's bids, then person
-    1's, ...). Returns counts per person (axis 0): frightened, comforted, rebuffed, missed,
-    settled (settled bids are among the comforted)."""
+    ``soothability``. ``u`` holds one uniform per bid (person 0's bids, then person 1's, ...).
+    Returns counts per person (axis 0): frightened, comforted, rebuffed, missed, settled
+    (settled bids are among the comforted)."""
     n = len(bids)
     owner = np.repeat(np.arange(n), bids)
-    # each bid's limits between answers (frightened | comforted | rebuffed | missed), then the
-    # chance that comfort settles: one row per person, gathered once per bid
+    # each bid's limits between answers: frightened | comforted | rebuffed | missed
     limits = np.cumsum(shares[:3], axis=0)
-    first = u[:, 0]
-    answer = (first >= limits[0].take(owner)).view(np.int8)
-    answer += first >= limits[1].take(owner)
-    answer += first >= limits[2].take(owner)
-    settled = (answer == 1) & (u[:, 1] < soothability.take(owner))
+    frightened, comforted, rebuffed = (limits[k].take(owner) for k in range(3))
+    answer = (u >= frightened).view(np.int8)
+    answer += u >= comforted
+    answer += u >= rebuffed
+    # where in its answer's interval u fell is itself uniform: it decides the settling
+    settled = (answer == 1) & (u - frightened < soothability.take(owner) * (comforted - frightened))
     code = owner * 5
     code += answer
     code += 3 * settled

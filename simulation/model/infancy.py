@@ -38,7 +38,7 @@ BLOCK_DAYS = 30
 class DrawnDays:
     """A block of days' random numbers, each run's from its own stream: the bids (Poisson, from
     the infant's distress rate), two uniforms per dyad and day (a neglect spell, an attentive
-    day) and two per bid (its answer, whether comfort settles)."""
+    day) and one per bid (its answer, and whether comfort settles)."""
 
     def __init__(self, streams: Streams, expected_bids: np.ndarray, days: int) -> None:
         n = streams.people
@@ -46,7 +46,7 @@ class DrawnDays:
         for r, g in enumerate(streams.generators):
             bids.append(g.poisson(expected_bids[r * n : (r + 1) * n], (days, n)))
             daily.append(g.random((days, 2, n)))
-            self.per_bid.append(g.random((int(bids[-1].sum()), 2)))
+            self.per_bid.append(g.random(int(bids[-1].sum())))
             self.offsets.append(np.concatenate([[0], np.cumsum(bids[-1].sum(axis=1))]))
         self.bids = np.concatenate(bids, axis=-1)  # (days, everyone)
         self.daily = np.concatenate(daily, axis=-1)  # (days, 2, everyone)
