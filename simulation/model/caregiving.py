@@ -256,8 +256,9 @@ def answer_each_bid(
     n = len(bids)
     owner = np.repeat(np.arange(n), bids)
     # each bid's limits between answers: frightened | comforted | rebuffed | missed
-    limits = np.cumsum(shares[:3], axis=0)
-    frightened, comforted, rebuffed = (limits[k].take(owner) for k in range(3))
+    frightened = shares[0].take(owner)
+    comforted = frightened + shares[1].take(owner)
+    rebuffed = comforted + shares[2].take(owner)
     answer = (u >= frightened).view(np.int8)
     answer += u >= comforted
     answer += u >= rebuffed

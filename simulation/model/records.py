@@ -38,21 +38,20 @@ def population_means(
     runs, people = population.runs, population.people
     anxious = d.anxiety >= population.anxiety_cut
     avoidant = d.avoidance >= population.avoidance_cut
-    columns = np.stack(
-        [
-            wm.other_model,
-            wm.self_model,
-            wm.uncertainty,
-            wm.suppression,
-            wm.alarm,
-            d.anxiety,
-            d.avoidance,
-            anxious,
-            avoidant,
-            anxious & avoidant,
-        ]
+    columns = (
+        wm.other_model,
+        wm.self_model,
+        wm.uncertainty,
+        wm.suppression,
+        wm.alarm,
+        d.anxiety,
+        d.avoidance,
+        anxious.astype(float),
+        avoidant.astype(float),
+        (anxious & avoidant).astype(float),
     )
-    values = columns.reshape(len(columns), runs, people).sum(axis=2) / people
+    # each run's mean: a sum over its own people, whatever the batch
+    values = [c.reshape(runs, people).sum(axis=1) / people for c in columns]
     means: dict[str, Any] = dict(zip(DAILY_MEANS, values, strict=False))
     anx, avo, both = values[-3:]
     shares = (1.0 - anx - avo + both, anx - both, avo - both, both)
