@@ -123,7 +123,8 @@ def _start_workers(pool: ProcessPoolExecutor) -> None:
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """End the workers now, not after their batches: a batch of whole life courses can take
-    minutes, and after Ctrl-C its results would be thrown away anyway."""
+    minutes, and after Ctrl-C (or an error, or a caller that stops reading) its results would be
+    thrown away anyway."""
     terminate = getattr(pool, "terminate_workers", None)  # Python 3.14 and later
     if terminate is not None:
         terminate()
@@ -159,7 +160,7 @@ def executor(workers: int, scheduler: str | None = None) -> Iterator[tuple[Execu
         try:
             _start_workers(pool)
             yield pool, workers
-        except KeyboardInterrupt:
+        except BaseException:  # Ctrl-C, an error, or the caller stopped (GeneratorExit)
             _stop_workers(pool)
             raise
         finally:
@@ -239,7 +240,7 @@ def execute(
     """Run ``specs`` in batches of at most ``batch`` runs (see ``execute_batches``), yielding
     each run's result as its batch completes (not in input order)."""
     completed = execute_batches(specs, workers, scheduler, progress, total, done, batch)
-    with closing(completed):  # a caller that stops early ends the workers' batches too
+    with closing(completed):  # a caller that stops early stops the workers now, not at GC
         for outputs in completed:
             yield from outputs
 
