@@ -49,13 +49,14 @@ class Options:
 
     runs: int | None = None
     workers: int | None = None
-    batch: int | None = None  # runs computed together; None = runner.DEFAULT_BATCH
     seed: int | None = None
     out: Path | None = None
     settings: dict[str, Any] = field(default_factory=dict)  # --set name=value, [parameters]
     scheduler: str | None = None  # Dask scheduler address; None = local processes
     overwrite: bool = False
     progress: bool = True
+    # last, so that Options made with positional arguments keep their meaning
+    batch: int | None = None  # runs computed together; None = runner.DEFAULT_BATCH
 
 
 def default_workers() -> int:
