@@ -42,8 +42,9 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
 
+# BENCHMARK_FLAGS=--quick leaves out the two large stored sweeps (minutes each)
 benchmark: $(STAMP)
-	$(PY) experiments/benchmark.py
+	$(PY) experiments/benchmark.py $(BENCHMARK_FLAGS)
 
 params: $(STAMP)
 	$(VENV)/bin/attachment-sim params

@@ -1,7 +1,11 @@
 """Speed and memory benchmark: prints the rows of the project's targets that apply so far.
 
-Run:  make benchmark   (or: python experiments/benchmark.py [--repeats 5] [--skip-memory])
-Figures are wall-clock seconds and peak resident memory on this machine.
+Run:  make benchmark   (or: python experiments/benchmark.py [--repeats 5] [--skip-memory] [--quick]
+      [--reference-kernel FILE.py])
+Figures are wall-clock seconds and peak resident memory on this machine. --quick leaves out the
+two large stored sweeps (1,000 runs of the full model, 10,000 runs of the first year), which take
+minutes each. --reference-kernel runs a stand-alone script that times the first year of the model
+(lines like "runs= 100 dyads=  100:   300.0 ms ... 3.00 ms/run") and compares our time with it.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import json
 import re
 import statistics
 import subprocess
@@ -18,22 +23,30 @@ import time
 from pathlib import Path
 
 from simulation.model import AttachmentModel
+from simulation.model.parameters import validate
+from simulation.model.run import RunSpec, run_seed, simulate_batch
 from simulation.runner import run_many
 from simulation.sweep import Options, grid, run_sweep
 
-# A child process runs one sweep and reports its own and its workers' peak memory (kB on Linux).
+# A child process runs one sweep (16 parameter sets, the settings given as JSON) and reports its
+# own and its workers' peak memory (kB on Linux).
 MEMORY_PROBE = """
-import resource, sys
+import json, resource, sys
 from simulation.sweep import Options, grid, run_sweep
-runs, out = int(sys.argv[1]), sys.argv[2]
+runs, out, fixed = int(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3])
 points = grid(sensitivity=[0.2, 0.4, 0.6, 0.8], consistency=[0.25, 0.5, 0.75, 1.0])
-run_sweep("memory", points, runs=runs // len(points), seed=1,
-          fixed={"n_dyads": 10, "days": 30, "horizon_years": 1},
+run_sweep("memory", points, runs=runs // len(points), seed=1, fixed=fixed,
           options=Options(out=out, workers=2, progress=False))
 me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(me, kids)
 """
+SMALL_RUNS = {"n_dyads": 10, "days": 30, "horizon_years": 1}  # the memory rows of many tiny runs
+FIRST_YEAR = {"horizon_years": 1}  # 100 dyads (the default), the first year
+
+# the reference kernel's line for 100 runs of 100 dyads:
+# "runs= 100 dyads=  100:   300.0 ms ... 3.00 ms/run" gives 3.00
+REFERENCE_LINE = re.compile(r"runs=\s*100\s+dyads=\s*100\b.*?([0-9]+(?:\.[0-9]*)?)\s*ms/run")
 
 
 def one_run(dyads: int, seed: int, years: int) -> float:
@@ -67,12 +80,46 @@ def stored_sweep(runs: int, workers: int) -> float:
         return time.perf_counter() - start
 
 
-def peak_memory(runs: int) -> tuple[float, float, float]:
-    """(seconds, parent peak MB, largest worker peak MB) of a sweep of ``runs`` small runs."""
+def in_a_batch(years: int, repeats: int, runs: int = 100) -> list[float]:
+    """Seconds per run of 100 dyads to ``years``, the ``runs`` runs computed as one batch in
+    this process (``simulate_batch``); one figure per repeat."""
+    params = validate({"n_dyads": 100, "horizon_years": years})
+    specs = [RunSpec("bench", r, run_seed(1, "bench", r), params) for r in range(runs)]
+    seconds = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        simulate_batch(specs)
+        seconds.append((time.perf_counter() - start) / runs)
+    return seconds
+
+
+def min_median(seconds: list[float]) -> str:
+    return f"{min(seconds) * 1e3:.1f} / {statistics.median(seconds) * 1e3:.1f} ms"
+
+
+def reference_kernel(path: Path) -> float:
+    """Seconds per run of the reference kernel's first year (its runs=100 dyads=100 line): the
+    script is run with this interpreter, in its own process."""
+    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise SystemExit(f"--reference-kernel {path}: exit code {done.returncode}: {last}")
+    found = [float(m.group(1)) for m in REFERENCE_LINE.finditer(done.stdout)]
+    if not found:
+        raise SystemExit(
+            f"--reference-kernel {path}: no line 'runs= 100 dyads=  100: ... ms/run' in its output"
+        )
+    return min(found) / 1e3  # its best, if it prints the line more than once
+
+
+def peak_memory(runs: int, fixed: dict | None = None) -> tuple[float, float, float]:
+    """(seconds, parent peak MB, largest worker peak MB) of a stored sweep of ``runs`` runs
+    (small ones unless ``fixed`` says otherwise), run by a child process."""
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
+        settings = json.dumps(SMALL_RUNS if fixed is None else fixed)
         done = subprocess.run(
-            [sys.executable, "-c", MEMORY_PROBE, str(runs), folder],
+            [sys.executable, "-c", MEMORY_PROBE, str(runs), folder, settings],
             capture_output=True,
             text=True,
             check=True,
@@ -265,9 +312,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="timings per figure (median)")
     parser.add_argument("--runs", type=int, default=100, help="runs for the workers comparison")
-    parser.add_argument("--skip-memory", action="store_true", help="skip the 10,000-run sweep")
+    parser.add_argument(
+        "--skip-memory",
+        action="store_true",
+        help="skip the memory rows of 1,000 and 10,000 small runs",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="skip the two large stored sweeps (1,000 full runs, 10,000 first years)",
+    )
+    parser.add_argument(
+        "--reference-kernel",
+        type=Path,
+        metavar="FILE.py",
+        help="a script timing the first year on its own; prints our time as a ratio to it",
+    )
     parser.add_argument("--demo-only", action="store_true", help="only the classroom demo rows")
     args = parser.parse_args()
+    if args.repeats < 1:
+        parser.error(f"--repeats {args.repeats}: allowed an integer of at least 1")
+    if args.reference_kernel is not None and not args.reference_kernel.is_file():
+        parser.error(f"--reference-kernel {args.reference_kernel}: no such file")
     if args.demo_only:
         print_rows(demo_rows(args.repeats))
         return
@@ -280,6 +346,10 @@ def main() -> None:
     serial = many_runs(1, args.runs)
     parallel = many_runs(2, args.runs)
     sweep_200 = stored_sweep(200, 2)
+    first_year_batch = in_a_batch(1, args.repeats)
+    life_batch = in_a_batch(30, args.repeats)
+    first_year_per_run = statistics.median(first_year_batch)
+    life_per_run = statistics.median(life_batch)
 
     rows = [
         ("first year of 100 dyads, one run", f"{small:.3f} s", "<= 0.3 s", small <= 0.3),
@@ -299,7 +369,52 @@ def main() -> None:
             "<= 75 s",
             sweep_200 <= 75,
         ),
+        (
+            "first year of 100 dyads, per run, in a batch of 100 runs, one worker (min / median)",
+            min_median(first_year_batch),
+            "<= 10 ms",
+            first_year_per_run <= 0.010,
+        ),
+        (
+            "whole life course of 100 people, per run, in a batch of 100 runs, one worker"
+            " (min / median)",
+            min_median(life_batch),
+            "<= 40 ms",
+            life_per_run <= 0.040,
+        ),
     ]
+    if args.reference_kernel is not None:
+        reference = reference_kernel(args.reference_kernel)
+        rows.append(
+            (
+                "ratio to the reference kernel of the first year (median per run in a batch)",
+                f"{first_year_per_run / reference:.2f}x",
+                "",
+                None,
+            )
+        )
+        rows.append(("  the reference kernel, per run", f"{reference * 1e3:.2f} ms", "", None))
+    if not args.quick:
+        sweep_1000 = stored_sweep(1_000, 2)
+        rows.append(
+            (
+                "1,000 runs of the full model, stored, 2 workers",
+                f"{sweep_1000:.1f} s",
+                "<= 45 s",
+                sweep_1000 <= 45,
+            )
+        )
+        seconds, parent, child = peak_memory(10_000, FIRST_YEAR)
+        rows.append(
+            (
+                "10,000-run sweep of the first year, stored, 2 workers",
+                f"{seconds:.0f} s",
+                "<= 3 min",
+                seconds <= 180,
+            )
+        )
+        peak = parent + 2 * child
+        rows.append(("  peak memory (parent + 2 workers)", f"{peak:.0f} MB", "< 1 GB", peak < 1024))
     if not args.skip_memory:
         for runs in (1_000, 10_000):
             seconds, parent, child = peak_memory(runs)
@@ -320,10 +435,11 @@ def main() -> None:
 
 
 def print_rows(rows: list[tuple[str, str, str, bool | None]]) -> None:
-    print(f"{'figure':50s}{'measured':>14s}{'target':>10s}")
+    width = max(50, *(len(name) + 1 for name, *_ in rows))
+    print(f"{'figure':{width}s}{'measured':>18s}{'target':>10s}")
     for name, value, target, ok in rows:
         mark = "" if ok is None else ("  ok" if ok else "  MISSED")
-        print(f"{name:50s}{value:>14s}{target:>10s}{mark}")
+        print(f"{name:{width}s}{value:>18s}{target:>10s}{mark}")
 
 
 if __name__ == "__main__":

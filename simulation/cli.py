@@ -15,6 +15,7 @@ from simulation.commands import (  # the commands run, experiment and params
     command_run,
 )
 from simulation.experiment import (
+    BATCH_HELP,
     add_experiment_flags,
     available_experiments,
     positive_int,
@@ -22,6 +23,7 @@ from simulation.experiment import (
     seed_int,
 )
 from simulation.model.parameters import ParameterError, parse_assignment, validate
+from simulation.runner import DEFAULT_BATCH
 
 PROG = "attachment-sim"
 __all__ = ["PROG", "build_parser", "main"]
@@ -161,6 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--runs", type=positive_int, default=1, help="replicates (default 1)")
     run.add_argument("--workers", type=positive_int, default=1, help="worker processes")
+    run.add_argument(
+        "--batch", type=positive_int, default=DEFAULT_BATCH, metavar="N", help=BATCH_HELP
+    )
     run.add_argument("--out", type=Path, help="also write the tables and summary.json here")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=command_run)

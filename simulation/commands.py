@@ -30,7 +30,12 @@ def command_run(args: argparse.Namespace) -> int:
 
     params = _collect_settings(args)
     results = run_replicates(
-        params, runs=args.runs, seed=args.seed, workers=args.workers, progress=not args.quiet
+        params,
+        runs=args.runs,
+        seed=args.seed,
+        workers=args.workers,
+        progress=not args.quiet,
+        batch=args.batch,
     )
     infants = results.infants
     shares = class_shares(infants).set_index("ssp_class")

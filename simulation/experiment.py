@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import Any
 
 from simulation.model.parameters import ParameterError, parse_assignment
+from simulation.runner import DEFAULT_BATCH
 from simulation.storage import PROJECT_DIR, ResultsError
 from simulation.sweep import Options, RunFailures
 
@@ -89,10 +90,15 @@ def _int_at_least(minimum: int, allowed: str) -> Callable[[str], int]:
 positive_int = _int_at_least(1, "an integer of at least 1")
 seed_int = _int_at_least(0, "an integer of 0 or more")
 
+# --batch of `run` and `experiment`: how many runs one worker computes together. Results are the
+# same for any value; only speed and memory depend on it.
+BATCH_HELP = f"runs computed together in one batch (default {DEFAULT_BATCH}); 1 = one run at a time"
+
 CONFIG_KEYS = {
     "runs": positive_int,
     "workers": positive_int,
     "seed": seed_int,
+    "batch": positive_int,
     "out": str,
     "scheduler": str,
     "overwrite": bool,
@@ -106,6 +112,7 @@ def add_experiment_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers", type=positive_int, help="parallel worker processes (default 2)"
     )
+    parser.add_argument("--batch", type=positive_int, metavar="N", help=BATCH_HELP)
     parser.add_argument(
         "--seed", type=seed_int, help="master seed; every run's seed derives from it"
     )
@@ -119,8 +126,8 @@ def add_experiment_flags(parser: argparse.ArgumentParser) -> None:
         "--config",
         type=Path,
         metavar="FILE.toml",
-        help="read settings from a TOML file (runs, workers, seed, out, scheduler, [parameters]);"
-        " flags given on the command line win",
+        help="read settings from a TOML file (runs, workers, seed, batch, out, scheduler,"
+        " [parameters]); flags given on the command line win",
     )
     parser.add_argument("--out", type=Path, help="results folder (default: results/NAME)")
     parser.add_argument(
@@ -190,6 +197,7 @@ def options_from(args: argparse.Namespace) -> Options:
     return Options(
         runs=args.runs if args.runs is not None else config.get("runs"),
         workers=args.workers if args.workers is not None else config.get("workers"),
+        batch=args.batch if args.batch is not None else config.get("batch"),
         seed=args.seed if args.seed is not None else config.get("seed"),
         out=Path(out) if out is not None else None,
         settings=settings,

@@ -1,16 +1,19 @@
 """Many independent runs (each one ``simulation.model.run.simulate``, which says how its seed is
-derived), on local worker processes or a Dask cluster, reproducibly."""
+derived), computed in batches (``simulate_batch``) on local worker processes or a Dask cluster,
+reproducibly: a run's result does not depend on its batch, its worker or the order of finishing."""
 
 from __future__ import annotations
 
+import math
 import multiprocessing
+import numbers
 import signal
 import sys
 import traceback
 import warnings
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +21,18 @@ import pandas as pd
 from tqdm import tqdm
 
 from simulation.model.parameters import ParameterError, validate
-from simulation.model.run import PER_RUN_TABLES, RunOutput, RunSpec, run_seed, simulate
+from simulation.model.run import (
+    PER_RUN_TABLES,
+    RunOutput,
+    RunSpec,
+    batch_key,
+    run_seed,
+    simulate,
+    simulate_batch,
+)
+
+DEFAULT_BATCH = 100  # runs computed together in one batch unless told otherwise (--batch)
+BATCHES_PER_SLOT = 2  # batches sent ahead per worker: one computing, one waiting its turn
 
 
 @dataclass
@@ -50,6 +64,40 @@ def simulate_safely(spec: RunSpec) -> RunOutput | RunError:
         return RunError(spec, f"{type(error).__name__}: {error}", traceback.format_exc())
 
 
+def simulate_batch_safely(specs: list[RunSpec]) -> list[RunOutput | RunError]:
+    """The runs of one batch, in order; if the batch raises, an error for each of its runs (the
+    batch is computed as one, so which run caused it is not known: --batch 1 tells)."""
+    try:
+        return list(simulate_batch(specs))
+    except Exception as error:  # reported by the caller with each run's parameters and seed
+        where = f" (in a batch of {len(specs)} runs)" if len(specs) > 1 else ""
+        message = f"{type(error).__name__}: {error}{where}"
+        details = traceback.format_exc()
+        return [RunError(spec, message, details) for spec in specs]
+
+
+def check_batch(batch: int) -> None:
+    """A batch size is an integer of at least 1 (one-line error otherwise)."""
+    if isinstance(batch, bool) or not isinstance(batch, numbers.Integral) or batch < 1:
+        raise ParameterError(f"batch = {batch!r}: allowed an integer of at least 1")
+
+
+def batches(specs: Iterable[RunSpec], size: int) -> Iterator[list[RunSpec]]:
+    """The runs in their order, cut into batches: consecutive runs of one ``batch_key``, at most
+    ``size`` in a batch."""
+    group: list[RunSpec] = []
+    key: tuple | None = None
+    for spec in specs:
+        spec_key = batch_key(spec)
+        if group and (spec_key != key or len(group) >= size):
+            yield group
+            group = []
+        group.append(spec)
+        key = spec_key
+    if group:
+        yield group
+
+
 def _ignore_interrupt() -> None:
     # Ctrl-C goes to the whole process group; only the parent decides what to do with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -71,6 +119,18 @@ def _start_workers(pool: ProcessPoolExecutor) -> None:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
         pool.submit(int).result()
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the workers now, not after their batches: a batch of whole life courses can take
+    minutes, and after Ctrl-C (or an error, or a caller that stops reading) its results would be
+    thrown away anyway."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14 and later
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
 
 
 @contextmanager
@@ -100,26 +160,34 @@ def executor(workers: int, scheduler: str | None = None) -> Iterator[tuple[Execu
         try:
             _start_workers(pool)
             yield pool, workers
+        except BaseException:  # Ctrl-C, an error, or the caller stopped (GeneratorExit)
+            _stop_workers(pool)
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     else:
         yield None, 1
 
 
-def execute(
+def execute_batches(
     specs: Iterable[RunSpec],
     workers: int = 1,
     scheduler: str | None = None,
     progress: bool = True,
     total: int | None = None,
     done: int = 0,
-) -> Iterator[RunOutput | RunError]:
-    """Run ``specs``, yielding each result as it completes (not in input order).
+    batch: int = DEFAULT_BATCH,
+) -> Iterator[list[RunOutput | RunError]]:
+    """Run ``specs`` in batches of at most ``batch`` runs, yielding each batch's results (in the
+    batch's order) as the batch completes (batches not in input order).
 
-    At most a few runs per worker are in flight, so memory does not grow with the number of runs.
+    At most a few batches per worker are in flight, so memory does not grow with the number of
+    runs. The progress bar counts runs.
     """
     if workers < 1:
         raise ParameterError(f"workers = {workers}: allowed an integer of at least 1")
+    check_batch(batch)
+    specs = list(specs)
     tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked cleanly
     bar = tqdm(
         total=total,
@@ -133,27 +201,48 @@ def execute(
     )
     try:
         with executor(workers, scheduler) as (pool, slots):
+            # Smaller batches when there are few runs, so that every worker gets some. This
+            # cannot change any result (a run is the same in any batch), only the speed.
+            size = max(1, min(batch, math.ceil(len(specs) / slots)))
+            groups = batches(specs, size)
             if pool is None:
-                for spec in specs:
-                    yield simulate_safely(spec)
-                    bar.update()
+                for group in groups:
+                    yield simulate_batch_safely(group)
+                    bar.update(len(group))
                 return
             pending: set[Future] = set()
-            queue = iter(specs)
             exhausted = False
             while pending or not exhausted:
-                while not exhausted and len(pending) < 4 * slots:
-                    spec = next(queue, None)
-                    if spec is None:
+                while not exhausted and len(pending) < BATCHES_PER_SLOT * slots:
+                    group = next(groups, None)
+                    if group is None:
                         exhausted = True
                     else:
-                        pending.add(pool.submit(simulate_safely, spec))
+                        pending.add(pool.submit(simulate_batch_safely, group))
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    yield future.result()
-                    bar.update()
+                    outputs = future.result()
+                    yield outputs
+                    bar.update(len(outputs))
     finally:
         bar.close()
+
+
+def execute(
+    specs: Iterable[RunSpec],
+    workers: int = 1,
+    scheduler: str | None = None,
+    progress: bool = True,
+    total: int | None = None,
+    done: int = 0,
+    batch: int = DEFAULT_BATCH,
+) -> Iterator[RunOutput | RunError]:
+    """Run ``specs`` in batches of at most ``batch`` runs (see ``execute_batches``), yielding
+    each run's result as its batch completes (not in input order)."""
+    completed = execute_batches(specs, workers, scheduler, progress, total, done, batch)
+    with closing(completed):  # a caller that stops early stops the workers now, not at GC
+        for outputs in completed:
+            yield from outputs
 
 
 def make_specs(points: dict[str, dict[str, Any]], runs: int, seed: int) -> list[RunSpec]:
@@ -202,13 +291,16 @@ def run_many(
     workers: int = 1,
     progress: bool = True,
     scheduler: str | None = None,
+    batch: int = DEFAULT_BATCH,
 ) -> Results:
-    """Run ``runs`` replicates of every population ({label: parameters}), results in memory.
+    """Run ``runs`` replicates of every population ({label: parameters}), results in memory;
+    ``batch`` runs at most are computed together.
 
     For sweeps that should be stored as they go and resumed, use ``simulation.sweep.run_sweep``.
     """
     specs = make_specs(populations, runs, seed)
-    return collect(specs, execute(specs, workers, scheduler, progress, total=len(specs)))
+    outputs = execute(specs, workers, scheduler, progress, total=len(specs), batch=batch)
+    return collect(specs, outputs)
 
 
 def run_replicates(
@@ -217,11 +309,14 @@ def run_replicates(
     seed: int = 0,
     workers: int = 1,
     progress: bool = True,
+    batch: int = DEFAULT_BATCH,
 ) -> Results:
     """Replicates of one setting. A single run uses ``seed`` itself, so it equals
-    ``AttachmentModel(rng=seed, **params)``; several runs use seeds derived from it."""
+    ``AttachmentModel(rng=seed, **params)``; several runs use seeds derived from it. ``batch``
+    runs at most are computed together."""
     if runs == 1:
         specs = [RunSpec("run", 0, seed, validate(params or {}))]
     else:
         specs = make_specs({"run": params or {}}, runs, seed)
-    return collect(specs, execute(specs, workers, None, progress, total=len(specs)))
+    outputs = execute(specs, workers, None, progress, total=len(specs), batch=batch)
+    return collect(specs, outputs)

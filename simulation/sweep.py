@@ -18,6 +18,7 @@ import itertools
 import os
 import sys
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ import pandas as pd
 
 from simulation.model.parameters import PARAMETERS, ParameterError, validate
 from simulation.model.run import RunOutput, RunSpec, run_seed
-from simulation.runner import RunError, execute, to_frames
+from simulation.runner import DEFAULT_BATCH, RunError, check_batch, execute_batches, to_frames
 from simulation.storage import (
     TABLES,
     ResultsFolder,
@@ -37,7 +38,7 @@ from simulation.storage import (
     write_table,
 )
 
-FLUSH_SECONDS = 2.0  # finished runs reach the disk at least this often
+FLUSH_SECONDS = 2.0  # finished runs reach the disk within about this long
 FLUSH_RUNS = 500  # ... or once this many have finished
 
 
@@ -54,6 +55,8 @@ class Options:
     scheduler: str | None = None  # Dask scheduler address; None = local processes
     overwrite: bool = False
     progress: bool = True
+    # last, so that Options made with positional arguments keep their meaning
+    batch: int | None = None  # runs computed together; None = runner.DEFAULT_BATCH
 
 
 def default_workers() -> int:
@@ -216,6 +219,8 @@ def run_sweep(
     runs = options.runs or runs
     seed = options.seed if options.seed is not None else seed
     workers = options.workers or default_workers()
+    batch = DEFAULT_BATCH if options.batch is None else options.batch
+    check_batch(batch)  # before the folder is touched
     folder = ResultsFolder(options.out or out or Path("results") / name)
 
     labelled = points if isinstance(points, dict) else _labelled(points)
@@ -245,6 +250,7 @@ def run_sweep(
         points=len(full),
         runs_per_point=runs,
         workers=workers,
+        batch=batch,
         scheduler=options.scheduler,
         versions=package_versions(),
         git=git_state(),
@@ -259,7 +265,7 @@ def run_sweep(
     ]
     total = len(full) * runs
     if specs:
-        errors = _stream(folder, specs, workers, options, total, len(done), keep)
+        errors = _stream(folder, specs, workers, batch, options, total, len(done), keep)
         if errors:
             _report_errors(folder, errors)
     (folder.path / "errors.csv").unlink(missing_ok=True)  # every run has now succeeded
@@ -278,15 +284,17 @@ def _stream(
     folder: ResultsFolder,
     specs: list[RunSpec],
     workers: int,
+    batch: int,
     options: Options,
     total: int,
     done: int,
     keep: tuple[str, ...] = TABLES,
 ) -> list[RunError]:
-    """Run the specs and store finished runs in parts; on Ctrl-C keep what finished."""
+    """Run the specs in batches and store finished runs in parts, batch by batch; on Ctrl-C
+    keep what finished."""
     buffer: list[RunOutput] = []
     errors: list[RunError] = []
-    last_flush = time.time()
+    last_flush = last_batch = time.time()
 
     def flush() -> None:
         nonlocal last_flush
@@ -296,13 +304,25 @@ def _stream(
         last_flush = time.time()
 
     try:
-        for output in execute(specs, workers, options.scheduler, options.progress, total, done):
-            if isinstance(output, RunError):
-                errors.append(output)
-            else:
-                buffer.append(output)
-            if len(buffer) >= FLUSH_RUNS or time.time() - last_flush >= FLUSH_SECONDS:
-                flush()
+        completed = execute_batches(
+            specs, workers, options.scheduler, options.progress, total, done, batch
+        )
+        with closing(completed):  # workers shut down before an error while storing is raised
+            for outputs in completed:
+                for output in outputs:
+                    if isinstance(output, RunError):
+                        errors.append(output)
+                    else:
+                        buffer.append(output)
+                now = time.time()
+                # Runs arrive a batch at a time, and the next batch is likely about as far off
+                # as this one was: store now unless it comes before FLUSH_SECONDS are up. So
+                # runs wait about FLUSH_SECONDS at most, and parts are written at most every
+                # FLUSH_SECONDS / 2.
+                waited, expected = now - last_flush, now - last_batch
+                if len(buffer) >= FLUSH_RUNS or waited + expected >= FLUSH_SECONDS:
+                    flush()
+                last_batch = now
     except KeyboardInterrupt:
         flush()
         stored = len(folder.done_runs())

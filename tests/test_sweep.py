@@ -24,6 +24,9 @@ from simulation.storage import ResultsError, load_results
 from simulation.sweep import Options, RunFailures, grid, label_of, run_sweep, sample
 
 ROOT = Path(__file__).resolve().parents[1]
+# scripts run in a child process import this tree's code, whatever else the interpreter has
+# installed (an editable install of another checkout)
+THIS_TREE = {**os.environ, "PYTHONPATH": str(ROOT)}
 SMALL = {"n_dyads": 10, "days": 40, "horizon_years": 1}
 POINTS = grid(sensitivity=[0.2, 0.8], consistency=[0.3, 0.9])
 
@@ -171,17 +174,18 @@ def test_a_crash_while_writing_leaves_no_corrupt_result(tmp_path, monkeypatch):
 
 
 def test_a_failing_run_is_reported_and_the_others_finish(tmp_path, monkeypatch):
-    real = simulation.runner.simulate
+    real = simulation.runner.simulate_batch
 
-    def fragile(spec):
-        if spec.replicate == 1 and spec.params["sensitivity"] == 0.8:
+    def fragile(specs):
+        if any(s.replicate == 1 and s.params["sensitivity"] == 0.8 for s in specs):
             raise ZeroDivisionError("a bug in one corner of the parameter space")
-        return real(spec)
+        return real(specs)
 
-    monkeypatch.setattr(simulation.runner, "simulate", fragile)
+    monkeypatch.setattr(simulation.runner, "simulate_batch", fragile)
     out = tmp_path / "e"
+    # one run per batch: only the failing runs fail (tests/test_batches.py: a failing batch)
     with pytest.raises(RunFailures, match=r"2 run\(s\) failed.*seed \d+.*ZeroDivisionError"):
-        run_sweep("t", POINTS, runs=2, seed=10, fixed=SMALL, options=quiet(out))
+        run_sweep("t", POINTS, runs=2, seed=10, fixed=SMALL, options=quiet(out, batch=1))
     errors = pd.read_csv(out / "errors.csv")
     assert len(errors) == 2 and (errors["sensitivity"] == 0.8).all()
     assert {"seed", "consistency", "error"} <= set(errors.columns)
@@ -215,6 +219,7 @@ def _start(script: Path, out: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, str(script), "--out", str(out), "--workers", "2", "--quiet", *extra],
         cwd=ROOT,
+        env=THIS_TREE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -237,6 +242,7 @@ def _run_to_the_end(script: Path, out: Path) -> subprocess.CompletedProcess:
     done = subprocess.run(
         [sys.executable, str(script), "--out", str(out), "--quiet"],
         cwd=ROOT,
+        env=THIS_TREE,
         capture_output=True,
         text=True,
         timeout=600,
@@ -252,7 +258,9 @@ def test_an_interrupted_experiment_resumes_to_the_same_results(tmp_path, how):
     reference, out = tmp_path / "reference", tmp_path / "interrupted"
     _run_to_the_end(script, reference)
 
-    process = _start(script, out)
+    # small batches: stored in many parts, so it can be stopped half-way (the reference and the
+    # resumed run use the default batch: the results do not depend on it)
+    process = _start(script, out, "--batch", "10")
     _wait_for_parts(out, process)
     if how == "ctrl-c":  # Ctrl-C reaches the whole process group, as in a terminal
         os.killpg(process.pid, signal.SIGINT)
@@ -330,6 +338,7 @@ def test_a_script_takes_the_same_flags_when_run_with_python(tmp_path):
     done = subprocess.run(
         [sys.executable, "experiments/caregiving.py", "--set", "wobble=1"],
         cwd=ROOT,
+        env=THIS_TREE,
         capture_output=True,
         text=True,
         timeout=120,
