@@ -205,7 +205,7 @@ SCRIPT = textwrap.dedent(
     def run(options=None):
         points = grid(sensitivity=[0.1, 0.3, 0.5, 0.7, 0.9], consistency=[0.2, 0.5, 0.8])
         results = run_sweep("interrupt", points, runs=20, seed=3,
-                            fixed={"n_dyads": 20, "days": 120, "horizon_years": 1}, options=options)
+                            fixed={"n_dyads": 20, "horizon_years": 6}, options=options)
         results.finish([], {"experiment": "interrupt"})
         return {}
 
@@ -260,7 +260,7 @@ def test_an_interrupted_experiment_resumes_to_the_same_results(tmp_path, how):
 
     # small batches: stored in many parts, so it can be stopped half-way (the reference and the
     # resumed run use the default batch: the results do not depend on it)
-    process = _start(script, out, "--batch", "10")
+    process = _start(script, out, "--batch", "5")
     _wait_for_parts(out, process)
     if how == "ctrl-c":  # Ctrl-C reaches the whole process group, as in a terminal
         os.killpg(process.pid, signal.SIGINT)
