@@ -21,7 +21,7 @@ demo: $(STAMP)
 	$(VENV)/bin/attachment-sim demo --host $(HOST) --port $(PORT)
 
 # every experiment that writes the README's figures: infancy, the life course, interventions and
-# generations (about 5 minutes on 2 cores)
+# generations (about 2 minutes on 2 cores)
 experiments: run $(STAMP)
 	for name in life_course adult_styles couples; do \
 	  $(VENV)/bin/attachment-sim experiment $$name --runs $(RUNS) --workers $(WORKERS) --overwrite \
