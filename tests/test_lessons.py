@@ -129,10 +129,10 @@ def test_caregiving_lesson_compares_identical_newborns():
 def test_caregiving_lesson_within_weeks_consistent_care_moves_infants_to_the_secure_corner():
     # "Within two to four weeks the infants of the consistent caregivers move left into the
     # secure corner, while those of the inconsistent caregivers stay on the anxious side."
-    # Measured on the lesson's seed after 4 weeks: consistent at (2.79, 1.84), 100% in the
-    # secure corner, none right of the anxiety line; inconsistent at (3.99, 2.40), where they
-    # started, 5% in the secure corner, 95% right of the line. Over SEEDS: consistent
-    # (2.70-2.78, 1.84-1.89), 99-100% secure; inconsistent (4.00-4.08, 2.41-2.49), 2-7%. The
+    # Measured on the lesson's seed after 4 weeks: consistent at (2.80, 1.84), 100% in the
+    # secure corner, none right of the anxiety line; inconsistent at (4.06, 2.44), where they
+    # started, 7% in the secure corner, 93% right of the line. Over SEEDS: consistent
+    # (2.71-2.78, 1.83-1.89), 98-100% secure; inconsistent (4.02-4.07, 2.40-2.49), 1-7%. The
     # margins (0.5 ECR points apart, 80% against 30% in the corner, 80% on the anxious side)
     # fail for a model in which care made no difference (both populations alike).
     for seed in (None, *SEEDS):
@@ -148,7 +148,7 @@ def test_caregiving_lesson_within_weeks_consistent_care_moves_infants_to_the_sec
 
 
 def test_caregiving_lesson_strange_situation_on_the_lesson_seed():
-    # Measured (seed 1): consistent B 99%; inconsistent B 7%, C 93%. "Clearly more secure":
+    # Measured (seed 1): consistent B 99%; inconsistent B 8%, C 92%. "Clearly more secure":
     # at least half the class apart; "mostly resistant": C the most common class and a majority.
     consistent, inconsistent = caregiving_run()["ssp"]
     assert consistent["B"] - inconsistent["B"] >= 0.5, (consistent, inconsistent)
@@ -157,7 +157,7 @@ def test_caregiving_lesson_strange_situation_on_the_lesson_seed():
 
 
 def test_caregiving_lesson_strange_situation_over_other_seeds():
-    # Measured over SEEDS: consistent B 91-97%, inconsistent B 4-9% and C 90-96%. Each
+    # Measured over SEEDS: consistent B 87-97%, inconsistent B 4-10% and C 86-96%. Each
     # seed must show the lesson (B apart by at least .5, C the most common class); pooled, the
     # presets produce mainly but never all of their own class: care predicts security only in
     # part (De Wolff & van IJzendoorn 1997, sensitivity and security r = .24) and infant
@@ -173,8 +173,8 @@ def test_caregiving_lesson_strange_situation_over_other_seeds():
 
 def test_caregiving_lesson_rejecting_comparison_moves_infants_up_into_avoidance():
     # things_to_try: "Set the comparison to 'rejecting': its infants move up (avoidance), and the
-    # Strange Situation finds avoidant (A) infants." Measured (seed 1): A 97%; plane at 12
-    # months (3.35, 4.42) against the consistent (1.80, 1.65): up more than right.
+    # Strange Situation finds avoidant (A) infants." Measured (seed 1): A 96%; plane at 12
+    # months (3.34, 4.41) against the consistent (1.80, 1.66): up more than right.
     room = lesson_room("caregiving", compare="rejecting")
     consistent, rejecting = (p.model for p in room.populations)
     shares = class_shares(rejecting)
@@ -238,7 +238,7 @@ def adult_styles_run(seed: int | None = None) -> dict:
 
 
 def test_adult_styles_lesson_grows_all_four_categories():
-    # Measured (seed 7, age 25): secure 59%, preoccupied 18%, dismissing 14%, fearful 9%. The
+    # Measured (seed 7, age 25): secure 54%, preoccupied 25%, dismissing 17%, fearful 4%. The
     # README's reference figures for the normative mix have fewer than 1% preoccupied: the
     # balanced mix exists to show all three insecure styles, so each must be clearly present
     # (5% = five of the 100 people; a model without caregiver effects makes almost none).
@@ -249,11 +249,11 @@ def test_adult_styles_lesson_grows_all_four_categories():
 
 
 def test_adult_styles_lesson_secure_couples_are_the_most_satisfied():
-    # Measured (seed 7, age 25): 37 couples; secure + secure (12 couples) 0.643, the highest
-    # bar of at least 3 couples, just ahead of preoccupied + secure (10 couples, 0.637);
-    # couples with an insecure partner 0.600. Bars of one or two couples are noise (the two
-    # preoccupied + preoccupied couples scored 0.688, the top bar), so the top is taken over
-    # pairings with at least 3 couples; the gap of .02 is under half the measured one (.043).
+    # Measured (seed 7, age 25): 39 couples; secure + secure (14 couples) 0.645, the highest
+    # bar (of any size), just ahead of preoccupied + secure (12 couples, 0.637); couples with
+    # an insecure partner 0.616. Bars of one or two couples are noise (here four bars of one
+    # couple each, 0.56-0.63), so the top is taken over pairings with at least 3 couples; the
+    # gap of .02 is two thirds of the measured one (.030).
     run = adult_styles_run()
     panel = run["panel"]
     shown = panel[panel["couples"] >= 3]
@@ -263,10 +263,10 @@ def test_adult_styles_lesson_secure_couples_are_the_most_satisfied():
 
 
 def test_adult_styles_lesson_over_other_seeds():
-    # Measured over SEEDS at 25: dismissing 21-35%, preoccupied 11-21%, fearful 4-13% (means
-    # 27%, 15%, 8.4%); satisfaction of secure + secure couples together now 0.61-0.66 against
-    # 0.56-0.60 for those with an insecure partner, higher in every seed (by .04-.10, mean
-    # .058). Each seed must have every insecure category (fearful can be as rare as 4 of 100)
+    # Measured over SEEDS at 25: dismissing 17-36%, preoccupied 11-21%, fearful 5-11% (means
+    # 26.5%, 15%, 7.8%); satisfaction of secure + secure couples together now 0.61-0.65 against
+    # 0.56-0.59 for those with an insecure partner, higher in every seed (by .02-.08, mean
+    # .060). Each seed must have every insecure category (fearful can be as rare as 5 of 100)
     # and the secure couples ahead; on average each category at least 5% and the gap at least
     # .03.
     rows = []
@@ -284,8 +284,8 @@ def test_adult_styles_lesson_over_other_seeds():
 def test_adult_styles_lesson_every_couple_to_30_secure_pairs_most_satisfied():
     # The same over whole relationships (the couples table at the end of the run, as the
     # couples experiment reads it: README, secure + secure the most satisfied at 0.64).
-    # Measured: 0.647 against 0.593 on the lesson's seed; over SEEDS 0.637 against 0.591, ahead
-    # in every seed (by .03-.07).
+    # Measured: 0.642 against 0.608 on the lesson's seed; over SEEDS 0.637 against 0.592, ahead
+    # in every seed (by .03-.06).
     gaps = []
     for seed in (None, *SEEDS):
         run = adult_styles_run(seed)
@@ -329,11 +329,11 @@ def continuity_measures(model) -> dict[str, float]:
 
 
 def test_continuity_lesson_most_people_keep_their_place():
-    # Measured (seed 3, to 30): 81% keep their secure/insecure status from the Strange
-    # Situation to 30 (chance: 54%), r = .60; rank correlation of each plane score between
-    # the first birthday and 30 .93-.94; 8% cross the secure line between the first birthday
-    # and 30 (5 into security, 3 out of it); secure share 69% at 1 and 71% at 30. The README's
-    # life_course experiment (100 runs): r about .56-.58, 80% keep their status to 20. Margins:
+    # Measured (seed 3, to 30): 73% keep their secure/insecure status from the Strange
+    # Situation to 30 (chance: 55%), r = .47; rank correlation of each plane score between
+    # the first birthday and 30 .93; 14% cross the secure line between the first birthday
+    # and 30 (13 into security, 1 out of it); secure share 69% at 1 and 81% at 30. The README's
+    # life_course experiment (100 runs): r about .56-.60, 80% keep their status to 20. Margins:
     # status kept by at least 15 points above chance (a model with no continuity keeps it only
     # by chance) and r >= .4 (no less stable than the data: Fraley 2002's meta-analytic .39);
     # places kept (rank r >= .8); change does happen (at least 5% cross) but the shares move
@@ -366,8 +366,8 @@ def over_seeds(kind: str) -> pd.DataFrame:
 
 
 def test_continuity_lesson_over_other_seeds():
-    # Measured over SEEDS (prototype): status kept 77-83% (mean 81%, chance about 57%),
-    # r .46-.63 (mean .59), rank r of places .92-.96; 9-12% cross the secure line. Every seed
+    # Measured over SEEDS (prototype): status kept 74-87% (mean 79%, chance about 55%),
+    # r .49-.72 (mean .59), rank r of places .91-.96; 6-14% cross the secure line. Every seed
     # must show continuity above chance; the mean r must stay above Fraley's .39 (Fraley 2002:
     # the meta-analytic data favour the prototype account).
     prototype = over_seeds("prototype")
@@ -379,10 +379,10 @@ def test_continuity_lesson_over_other_seeds():
 def test_continuity_lesson_revisionist_lowers_stability():
     # things_to_try: "Set continuity to 'revisionist' and Reset: with no pull back towards the
     # infant model, people drift further from where they started." Measured on the lesson's
-    # seed: distance moved in the plane from 1 to 30, 0.26 ECR points (prototype) against 0.62
-    # (revisionist); r of security .60 against .36. Over SEEDS: 0.26 against 0.61 (at least
-    # twice as far in every seed); r .59 against .34 on average (over seeds 1-11, in one seed
-    # the two r were equal, .37, and in another .40 against .33: one run's r is noisy, so r is
+    # seed: distance moved in the plane from 1 to 30, 0.28 ECR points (prototype) against 0.62
+    # (revisionist); r of security .47 against .36. Over SEEDS: 0.26 against 0.64 (at least
+    # twice as far in every seed); r .59 against .30 on average (over seeds 1-11, in one seed,
+    # 7, the revisionist r was the higher, .63 against .60: one run's r is noisy, so r is
     # compared on the mean).
     # Fraley 2002: the prototype account predicts the higher stability. Margins: 1.5 times as
     # far in each seed; mean r lower by at least .1 (under half the measured gap).
@@ -396,12 +396,12 @@ def test_continuity_lesson_revisionist_lowers_stability():
 
 def test_continuity_lesson_high_risk_comparison():
     # things_to_try: "Compare with the 'high_risk' mix". Life events after the first year have
-    # the same rates in both (they are separate settings: 1.01 against 1.00 per person over
-    # SEEDS; 0.79 against 0.99 on the lesson's seed), so the difference is where people start.
-    # Measured on the lesson's seed: secure at 1, 14% against 69%; moved 0.42 against 0.26 ECR
-    # points (mostly towards security); 6% against 8% cross the secure line (5 of the 86
-    # insecure at 1 cross into security, against 5 of 31). Over SEEDS: moved further in every
-    # seed (0.40-0.45 against 0.23-0.28); crossed 6.8% against 9.9% on average (not in every
+    # the same rates in both (they are separate settings: 0.99 against 1.04 per person over
+    # SEEDS; 0.87 against 1.00 on the lesson's seed), so the difference is where people start.
+    # Measured on the lesson's seed: secure at 1, 16% against 69%; moved 0.40 against 0.28 ECR
+    # points (mostly towards security); 5% against 14% cross the secure line (4 of the 84
+    # insecure at 1 cross into security, against 13 of 31). Over SEEDS: moved further in every
+    # seed (0.40-0.45 against 0.23-0.29); crossed 7.3% against 9.9% on average (not in every
     # seed).
     for seed in (None, *SEEDS):
         run = continuity_run(seed)
@@ -466,10 +466,11 @@ def test_ways_lesson_therapy_lowers_avoidance_of_the_treated():
     # ends, while the controls' hardly moves: at the follow-up the treated have lost about a
     # quarter of an ECR point of avoidance, the controls almost none, and some of the treated
     # are now secure (none of the controls). Mean anxiety hardly changes in either group."
-    # Measured (seed 6): 48 insecure at 25, 29 treated and 19 controls; avoidance -0.25
-    # against -0.00, anxiety -0.01 against -0.00; secure at the follow-up 21% (6 people)
-    # against 0%. The view's treated line: 3.53 at the start, 3.28 when the therapy ends, 3.28
-    # at the follow-up and 3.29 at 30; the controls' 3.37 throughout (3.35 at 30).
+    # Measured (seed 6): 49 insecure at 25, 29 treated and 20 controls; avoidance -0.24
+    # against -0.01, anxiety +0.01 against -0.00; secure at the follow-up 7% (2 people)
+    # against 0%. The view's treated line: 3.52 at the start, 3.28 when the therapy ends, 3.28
+    # at the follow-up and 3.28 at 30; the controls' 3.52 at the start, 3.51 at the follow-up
+    # (3.48 at 30).
     # Margins: the treated fall by at least .15 and .15 more than the controls (a model in
     # which the therapy did nothing gives the two arms the same change); the controls and
     # anxiety move by less than .05; the fall is kept to 30 (within .05 of the end).
@@ -497,14 +498,14 @@ def test_ways_lesson_therapy_lowers_avoidance_of_the_treated():
 
 
 def test_ways_lesson_over_other_seeds():
-    # Measured over SEEDS (block draws): 19-31 treated; avoidance of the treated -0.21 to -0.27,
-    # of the controls -0.008 to -0.017 (the gap .20-.25 in every seed); the controls' anxiety
-    # within .01 of zero; the treated's anxiety -0.05 to +0.05 (mean -0.007, sd .033 between
-    # seeds: 20-30 people a seed); secure at the follow-up 6-37% of the treated against none of
-    # the controls. Margins: a gap of at least .15 in each seed; the treated's mean change of
-    # anxiety over the seeds within 3 standard errors of zero ("anxiety does not fall", a claim
-    # about the mean, not about every small arm); on average more of the treated secure by at
-    # least 10 points.
+    # Measured over SEEDS (block draws): 17-32 treated (38-60 in the trial); avoidance of the
+    # treated -0.19 to -0.26, of the controls -0.006 to -0.017 (the gap .18-.25 in every seed);
+    # the controls' anxiety within .025 of zero; the treated's anxiety -0.03 to +0.04 (mean
+    # +0.002, sd .026 between seeds: 17-32 people a seed); secure at the follow-up 7-31% of the
+    # treated against 0-11% of the controls (means 19% and 5%). Margins: a gap of at least .15
+    # in each seed; the treated's mean change of anxiety over the seeds within 3 standard errors
+    # of zero ("anxiety does not fall", a claim about the mean, not about every small arm); on
+    # average more of the treated secure by at least 10 points.
     rows = []
     for seed in SEEDS:
         arms = trial_changes(ways_room(seed).model)
@@ -527,7 +528,7 @@ def test_ways_lesson_over_other_seeds():
 
 def test_ways_lesson_dose_zero_does_nothing():
     # things_to_try: "Set the dose to 0: the treated change no more than the controls."
-    # Measured (seed 6): avoidance -0.01 against -0.00, anxiety -0.01 against -0.00, nobody
+    # Measured (seed 6): avoidance -0.01 against -0.01, anxiety -0.00 against -0.01, nobody
     # secure at the follow-up. The same people are in the same arms (the trial's own random
     # stream), so the difference is the therapy alone.
     arms = trial_changes(ways_room(dose=0.0).model)
@@ -540,9 +541,9 @@ def test_ways_lesson_dose_zero_does_nothing():
 def test_ways_lesson_skills_hardly_move_the_working_model():
     # things_to_try: the skills "change what people do and how they read others, not the
     # working model itself, so within the follow-up the treated hardly differ from the
-    # controls". Measured (seed 6): avoidance change of treated minus controls -0.014
-    # (self_awareness), -0.012 (communication_skills, couples only), -0.013 (boundaries),
-    # -0.009 (cbt_therapy); anxiety within .01. Margin: under .05 (a fifth of the therapy's
+    # controls". Measured (seed 6): avoidance change of treated minus controls +0.001
+    # (self_awareness), +0.003 (communication_skills, couples only), -0.006 (boundaries),
+    # +0.006 (cbt_therapy); anxiety within .01. Margin: under .05 (a fifth of the therapy's
     # effect).
     for intervention in SKILLS:
         arms = trial_changes(ways_room(intervention=intervention).model)
@@ -555,9 +556,9 @@ def test_ways_lesson_skills_hardly_move_the_working_model():
 def test_ways_lesson_caregiver_programme_at_12_months():
     # things_to_try: "Choose caregiver_sensitivity (it starts at 3 months) and jump to 12
     # months: the treated infants' caregivers answer more bids, and more of the infants are
-    # secure (B)." Measured (seed 6): observed sensitivity .72 against .61, B 69% against 31%.
-    # Over SEEDS: sensitivity .63-.77 against .59-.66, higher in every seed; B 41-68% against
-    # 21-33%, higher in every seed (by 15 to 46 points). Margins: both higher in every seed,
+    # secure (B)." Measured (seed 6): observed sensitivity .72 against .61, B 55% against 22%.
+    # Over SEEDS: sensitivity .65-.82 against .54-.67, higher in every seed; B 39-67% against
+    # 20-33%, higher in every seed (by 11 to 44 points). Margins: both higher in every seed,
     # B by at least 15 points on average (a programme without effect: no difference).
     gaps = []
     for seed in (None, *SEEDS):
@@ -576,10 +577,11 @@ def test_ways_lesson_three_generations():
     # things_to_try: "Run 3 generations: children of secure parents are more often secure (B)
     # than children of insecure parents, though far from always." The demo's generations view
     # on the lesson's settings (the run lengthened to 35 so every parent lives to the birth).
-    # One run of 100 families is small: on the lesson's seed 6 the second generation shows no
-    # difference (B 59% of secure parents' children against 59%, kappa .01) and the third a large
-    # one (69% against 19%, kappa .32). Over seeds 6 and 101-103 (measured): B 69% against 44%
-    # in the second generation and 70% against 35% in the third, kappa .01-.41 per run. Margins:
+    # One run of 100 families is small (with the earlier draws, the lesson's seed showed no
+    # difference at all in the second generation): on the lesson's seed 6 the second generation
+    # shows B 64% of secure parents' children against 44% (kappa .19) and the third 72% against
+    # 41% (kappa .25). Over seeds 6 and 101-103 (measured): B 70% against 52% in the second
+    # generation and 72% against 41% in the third, kappa .14-.29 per run. Margins:
     # pooled over the four seeds, secure parents' children ahead by 10 points and kappa above .1
     # in each child generation (the pooled sd of a difference of shares is about .05 here).
     lesson = LESSONS["ways_towards_security"]
