@@ -37,7 +37,13 @@ runs, out, fixed = int(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3])
 points = grid(sensitivity=[0.2, 0.4, 0.6, 0.8], consistency=[0.25, 0.5, 0.75, 1.0])
 run_sweep("memory", points, runs=runs // len(points), seed=1, fixed=fixed,
           options=Options(out=out, workers=2, progress=False))
-me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# Linux keeps ru_maxrss across fork and exec, so this process would report the benchmark's own
+# peak; the peak of this process's own memory (VmHWM) starts with it.
+try:
+    status = open("/proc/self/status").read().splitlines()
+    me = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
+except OSError:
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(me, kids)
 """
