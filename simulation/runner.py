@@ -32,6 +32,9 @@ from simulation.model.run import (
 )
 
 DEFAULT_BATCH = 100  # runs computed together in one batch unless told otherwise (--batch)
+# A batch's arrays hold all its people; past this many, larger batches gain no speed and only
+# take memory (results are the same for any batch, so this changes nothing else).
+PEOPLE_PER_BATCH = 20_000
 BATCHES_PER_SLOT = 2  # batches sent ahead per worker: one computing, one waiting its turn
 
 
@@ -84,12 +87,13 @@ def check_batch(batch: int) -> None:
 
 def batches(specs: Iterable[RunSpec], size: int) -> Iterator[list[RunSpec]]:
     """The runs in their order, cut into batches: consecutive runs of one ``batch_key``, at most
-    ``size`` in a batch."""
+    ``size`` in a batch and at most ``PEOPLE_PER_BATCH`` people (unless one run has more)."""
     group: list[RunSpec] = []
     key: tuple | None = None
     for spec in specs:
         spec_key = batch_key(spec)
-        if group and (spec_key != key or len(group) >= size):
+        fits = max(1, PEOPLE_PER_BATCH // spec.params["n_dyads"])
+        if group and (spec_key != key or len(group) >= min(size, fits)):
             yield group
             group = []
         group.append(spec)

@@ -106,7 +106,8 @@ def test_the_spec_set_covers_what_batches_must_keep_apart(alone):
 # ------------------------------------------------------------------ cutting runs into batches
 def test_batches_keep_the_order_and_cut_at_a_change_of_structure_or_the_size():
     def spec(replicate: int, days: int) -> RunSpec:
-        return RunSpec("x", replicate, replicate, {"days": days, "sensitivity": replicate / 10})
+        params = {"days": days, "sensitivity": replicate / 10, "n_dyads": 100}
+        return RunSpec("x", replicate, replicate, params)
 
     specs = [spec(0, 30), spec(1, 30), spec(2, 30), spec(3, 40), spec(4, 30), spec(5, 30)]
     cut = [[s.replicate for s in group] for group in batches(specs, 2)]
@@ -114,6 +115,14 @@ def test_batches_keep_the_order_and_cut_at_a_change_of_structure_or_the_size():
     assert [len(g) for g in batches(specs, 100)] == [3, 1, 2]
     assert [len(g) for g in batches(specs, 1)] == [1] * 6
     assert list(batches([], 5)) == []
+
+
+def test_a_batch_holds_at_most_its_share_of_people():
+    people = simulation.runner.PEOPLE_PER_BATCH
+    large = [RunSpec("x", r, r, {"n_dyads": people // 4}) for r in range(10)]
+    assert [len(g) for g in batches(large, 100)] == [4, 4, 2]
+    huge = [RunSpec("x", r, r, {"n_dyads": 2 * people}) for r in range(3)]
+    assert [len(g) for g in batches(huge, 100)] == [1, 1, 1]  # one run too many still runs
 
 
 def test_runs_that_differ_in_caregiver_parameters_share_a_batch_and_equal_their_runs_alone():
