@@ -44,6 +44,14 @@ def _over_weeks(values: np.ndarray) -> np.ndarray:
     return np.cumsum(values, axis=0)[-1]
 
 
+def _run_slices(runs: np.ndarray) -> list[tuple[int, slice]]:
+    """Each run in ``runs`` (sorted) and its slice."""
+    change = np.flatnonzero(np.diff(runs)) + 1
+    starts = np.concatenate([[0], change])
+    ends = np.concatenate([change, [len(runs)]])
+    return [(int(runs[a]), slice(int(a), int(b))) for a, b in zip(starts, ends, strict=True)]
+
+
 class CouplesNow:
     """The couples together now, one array entry per couple."""
 
@@ -115,14 +123,10 @@ class Couples:
         self.needs = np.zeros(n, dtype=int)
         self.needs_met = np.zeros(n, dtype=int)
         self.now = CouplesNow(self.runs)
-        self.run_records: list[list[dict[str, Any]]] = [[] for _ in range(self.runs)]
+        # each run's ended couples, a table chunk per step in which some ended
+        self.run_records: list[list[dict[str, np.ndarray]]] = [[] for _ in range(self.runs)]
         self.trace = trace  # keep every couple's week-by-week story in ``log``
         self.run_logs: list[list[dict[str, Any]]] = [[] for _ in range(self.runs)]
-
-    @property
-    def records(self) -> list[dict[str, Any]]:
-        """The first run's couple records (a model's, the batch of one)."""
-        return self.run_records[0]
 
     @property
     def log(self) -> list[dict[str, Any]]:
@@ -250,32 +254,42 @@ class Couples:
             self.run_logs[int(c.run[k])].append(row)
 
     def end(self, rows: np.ndarray, broke_up: bool) -> None:
-        """The couples at ``rows`` end (a breakup, or the end of the run); each is recorded."""
+        """The couples at ``rows`` (in run order) end (a breakup, or the end of the run); each
+        is recorded in its run's records."""
         c = self.now
-        for k in rows:
-            weeks = int(c.weeks[k])
-            first_row = int(c.run[k]) * self.people
-            self.run_records[int(c.run[k])].append(
-                dict(
-                    couple=int(c.id[k]),
-                    person_a=int(c.a[k]) - first_row,
-                    person_b=int(c.b[k]) - first_row,
-                    category_a=str(c.category_a[k]),
-                    category_b=str(c.category_b[k]),
-                    pairing="+".join(sorted((str(c.category_a[k]), str(c.category_b[k])))),
-                    formed_age=ADULT_AGE + c.start[k] / WEEKS_PER_YEAR,
-                    weeks=weeks,
-                    satisfaction=float(c.satisfaction_sum[k] / max(weeks, 1)),
-                    demand_withdraw_rate=float(c.demand_withdraw_weeks[k] / max(weeks, 1)),
-                    conflict_rate=float(c.conflict_weeks[k] / max(weeks, 1)),
-                    need_fulfilment=float(c.needs_met[k] / c.needs[k]) if c.needs[k] else np.nan,
-                    broke_up=broke_up,
-                    observed_3y=broke_up
-                    and weeks < BREAKUP_WINDOW_WEEKS
-                    or weeks >= BREAKUP_WINDOW_WEEKS,
-                    broke_up_3y=broke_up and weeks < BREAKUP_WINDOW_WEEKS,
-                )
+        rows = np.asarray(rows)
+        if len(rows):
+            weeks = c.weeks[rows]
+            per_week = np.maximum(weeks, 1)
+            first_row = c.run[rows] * self.people
+            category_a, category_b = c.category_a[rows], c.category_b[rows]
+            needs = c.needs[rows]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                need_fulfilment = np.where(needs > 0, c.needs_met[rows] / needs, np.nan)
+            short = weeks < BREAKUP_WINDOW_WEEKS
+            ended = dict(
+                couple=c.id[rows],
+                person_a=c.a[rows] - first_row,
+                person_b=c.b[rows] - first_row,
+                category_a=category_a,
+                category_b=category_b,
+                pairing=np.where(
+                    category_a <= category_b,
+                    category_a + "+" + category_b,
+                    category_b + "+" + category_a,
+                ),
+                formed_age=ADULT_AGE + c.start[rows] / WEEKS_PER_YEAR,
+                weeks=weeks,
+                satisfaction=c.satisfaction_sum[rows] / per_week,
+                demand_withdraw_rate=c.demand_withdraw_weeks[rows] / per_week,
+                conflict_rate=c.conflict_weeks[rows] / per_week,
+                need_fulfilment=need_fulfilment,
+                broke_up=np.full(len(rows), broke_up),
+                observed_3y=(broke_up & short) | ~short,
+                broke_up_3y=broke_up & short,
             )
+            for r, sl in _run_slices(c.run[rows]):
+                self.run_records[r].append({k: v[sl] for k, v in ended.items()})
         people = np.concatenate([c.a[rows], c.b[rows]])
         self.partner[people] = -1
         self.satisfaction[people] = np.nan
@@ -294,5 +308,7 @@ class Couples:
         records = self.run_records[run]
         if not records:
             return {}
-        keys = records[0]
-        return {k: np.array([r[k] for r in records]) for k in keys}
+        table = {k: np.concatenate([r[k] for r in records]) for k in records[0]}
+        for k in ("category_a", "category_b", "pairing"):
+            table[k] = table[k].astype(str)
+        return table
