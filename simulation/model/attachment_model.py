@@ -79,7 +79,6 @@ class AttachmentModel(Model):
             self.people[i].lose_caregiver()
         for i in self.lives.new_caregiver:
             self._new_caregiver_agent(int(i))
-        self.lives.lost = self.lives.new_caregiver = np.empty(0, int)
         self.datacollector.collect(self)
         self.running = self.lives.running
 

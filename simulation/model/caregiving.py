@@ -183,9 +183,8 @@ def daily_availability(
 def neglect_transition(
     in_spell: np.ndarray, neglect: np.ndarray, spell_days: float, u: np.ndarray
 ) -> np.ndarray:
-    """Advance the two-state neglect process one day with one uniform ``u`` per dyad (unused,
-    and possibly NaN, where the caregiver never neglects); the long-run share of spell days =
-    neglect."""
+    """Advance the two-state neglect process one day with one uniform ``u`` per dyad (unused
+    where the caregiver never neglects); the long-run share of spell days = neglect."""
     in_spell = in_spell & (neglect > 0)  # only a neglectful caregiver can be in a spell
     if not neglect.any():
         return in_spell

@@ -53,7 +53,6 @@ class Childhood:
         # deviation from it; set at the first birthday and when a new caregiver arrives
         self.care_level = np.zeros((len(FLUCTUATING), n))
         self.care_deviation = np.zeros((len(FLUCTUATING), n))
-        self._no_one = np.zeros(n, dtype=int)
 
     def new_year(self, age: int, population: Population, rng: Streams) -> None:
         """A birthday before 18: at 1 each caregiver's own level is set; every year their care

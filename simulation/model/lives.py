@@ -126,6 +126,7 @@ class Lives:
     def step(self) -> None:
         """One step of life: a day in infancy, a month to 18, 13 weeks (a quarter) after."""
         self.steps += 1
+        self.lost = self.new_caregiver = np.empty(0, int)
         if self.stage == INFANCY:
             self.infant_day()
         elif self.stage == ADULTHOOD:
@@ -216,12 +217,6 @@ class Lives:
         self.series.append(
             {"day": self.day, "age_years": self.age_years, "stage": self.stage, **self.means}
         )
-
-    def timeseries(self, r: int) -> dict[str, list]:
-        """Run ``r``'s means, one row per step (the time-series table)."""
-        return {
-            k: v if isinstance(v, list) else v[:, r].tolist() for k, v in self._series().items()
-        }
 
     def _series(self) -> dict[str, list | np.ndarray]:
         """The recorded steps as columns: the clock as lists, each mean as (steps, runs)."""

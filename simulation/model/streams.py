@@ -84,17 +84,6 @@ class Streams:
         ]
         return np.concatenate(parts, axis=-1)
 
-    def random_in_runs(self, needed: np.ndarray) -> np.ndarray:
-        """One uniform per person, drawn only by the runs where ``needed`` holds for someone
-        (as each would alone, when it skips a draw nobody needs); NaN elsewhere."""
-        by_run = np.asarray(needed).reshape(self.runs, self.people).any(axis=1)
-        if by_run.all():
-            return self.random(self.runs * self.people)
-        u = np.full((self.runs, self.people), np.nan)
-        for r in np.flatnonzero(by_run):
-            u[r] = self.generators[r].random(self.people)
-        return u.reshape(-1)
-
     # ------------------------------------------------------------------ over some rows
     def run_of(self, rows: np.ndarray) -> np.ndarray:
         """The run each row belongs to."""
