@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+import numba
 import numpy as np
 
 # The caregiver dimensions, in the order used everywhere (tables, presets, docs).
@@ -246,26 +247,58 @@ def answer_shares(
 
 
 def answer_each_bid(
-    bids: np.ndarray, shares: np.ndarray, soothability: np.ndarray, u: np.ndarray
+    bids: np.ndarray,
+    shares: np.ndarray,
+    soothability: np.ndarray,
+    u: np.ndarray,
+    first: np.ndarray | None = None,
 ) -> np.ndarray:
     """Each of a day's bids gets one answer, and a comforted bid settles the infant with chance
-    ``soothability``. ``u`` holds one uniform per bid (person 0's bids, then person 1's, ...).
-    Returns counts per person (axis 0): frightened, comforted, rebuffed, missed, settled
-    (settled bids are among the comforted)."""
-    n = len(bids)
-    owner = np.repeat(np.arange(n), bids)
+    ``soothability``. ``u`` holds one uniform per bid: person i's are ``u[first[i]:first[i] +
+    bids[i]]`` (by default person 0's bids, then person 1's, ...). Returns counts per person
+    (axis 0): frightened, comforted, rebuffed, missed, settled (settled bids are among the
+    comforted)."""
+    bids = np.asarray(bids, dtype=np.int64)
+    if first is None:
+        first = np.cumsum(bids) - bids
     # each bid's limits between answers: frightened | comforted | rebuffed | missed
-    frightened = shares[0].take(owner)
-    comforted = frightened + shares[1].take(owner)
-    rebuffed = comforted + shares[2].take(owner)
-    answer = (u >= frightened).view(np.int8)
-    answer += u >= comforted
-    answer += u >= rebuffed
-    # where in its answer's interval u fell is itself uniform: it decides the settling
-    settled = (answer == 1) & (u - frightened < soothability.take(owner) * (comforted - frightened))
-    code = owner * 5
-    code += answer
-    code += 3 * settled
-    counts = np.bincount(code, minlength=5 * n).reshape(n, 5).T
-    counts[1] += counts[4]  # code 4 was comforted and settled
+    frightened = shares[0]
+    comforted = frightened + shares[1]
+    rebuffed = comforted + shares[2]
+    # where in the "comforted" interval a bid's uniform fell is itself uniform: it decides the
+    # settling
+    settles_below = soothability * (comforted - frightened)
+    counts = np.zeros((5, len(bids)), dtype=np.int64)
+    _count_answers(bids, first, u, frightened, comforted, rebuffed, settles_below, counts)
     return counts
+
+
+@numba.njit(cache=True)
+def _count_answers(
+    bids: np.ndarray,
+    first: np.ndarray,
+    u: np.ndarray,
+    frightened: np.ndarray,
+    comforted: np.ndarray,
+    rebuffed: np.ndarray,
+    settles_below: np.ndarray,
+    counts: np.ndarray,
+) -> None:
+    # compiled, and without branches: a bid's answer is as random as a coin, so a branch on it
+    # would be mispredicted half the time
+    for i in range(len(bids)):
+        f, c, r, s = frightened[i], comforted[i], rebuffed[i], settles_below[i]
+        n0 = n1 = n2 = n3 = n4 = 0
+        for j in range(first[i], first[i] + bids[i]):
+            x = u[j]
+            answer = (x >= f) + (x >= c) + (x >= r)
+            n0 += answer == 0
+            n1 += answer == 1
+            n2 += answer == 2
+            n3 += answer == 3
+            n4 += (answer == 1) & (x - f < s)
+        counts[0, i] = n0
+        counts[1, i] = n1
+        counts[2, i] = n2
+        counts[3, i] = n3
+        counts[4, i] = n4

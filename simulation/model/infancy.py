@@ -42,25 +42,27 @@ class DrawnDays:
 
     def __init__(self, streams: Streams, expected_bids: np.ndarray, days: int) -> None:
         n = streams.people
-        bids, daily, self.per_bid, self.offsets = [], [], [], []
+        bids, daily, per_bid = [], [], []
         for r, g in enumerate(streams.generators):
             bids.append(g.poisson(expected_bids[r * n : (r + 1) * n], (days, n)))
             daily.append(g.random((days, 2, n)))
-            self.per_bid.append(g.random(int(bids[-1].sum())))
-            self.offsets.append(np.concatenate([[0], np.cumsum(bids[-1].sum(axis=1))]))
+            per_bid.append(g.random(int(bids[-1].sum())))
+        self.people = n
         self.bids = np.concatenate(bids, axis=-1)  # (days, everyone)
         self.daily = np.concatenate(daily, axis=-1)  # (days, 2, everyone)
+        self.per_bid = per_bid[0] if len(per_bid) == 1 else np.concatenate(per_bid)
+        # where each run's bids of each day begin in ``per_bid`` (days, runs)
+        per_day = self.bids.reshape(days, streams.runs, n).sum(axis=2)
+        run_start = np.cumsum([0] + [len(u) for u in per_bid[:-1]])
+        self.day_start = run_start + np.cumsum(per_day, axis=0) - per_day
 
-    def day(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def day(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Day ``k`` of the block for every run: bids, the dyads' uniforms (2, n), the bids'
-        (rows in the order of the runs, then of the people)."""
-        if len(self.per_bid) == 1:
-            u = self.per_bid[0][self.offsets[0][k] : self.offsets[0][k + 1]]
-        else:
-            u = np.concatenate(
-                [u[o[k] : o[k + 1]] for u, o in zip(self.per_bid, self.offsets, strict=True)]
-            )
-        return self.bids[k], self.daily[k], u
+        uniforms and where each person's begin among them."""
+        bids = self.bids[k]
+        by_run = bids.reshape(-1, self.people)
+        first = np.cumsum(by_run, axis=1) - by_run + self.day_start[k][:, None]
+        return bids, self.daily[k], self.per_bid, first.ravel()
 
 
 class Infancy:
@@ -114,7 +116,7 @@ class Infancy:
             expected = p["distress_rate"] * temperament.reactivity
             self.drawn = DrawnDays(rng, expected, min(BLOCK_DAYS, self.params["days"] - day))
         assert self.drawn is not None
-        bids, u, u_bids = self.drawn.day(day % BLOCK_DAYS)
+        bids, u, u_bids, first = self.drawn.day(day % BLOCK_DAYS)
         absent = self.figure_absent_until > day
         self.in_neglect = neglect_transition(
             self.in_neglect, traits.neglect, p["neglect_spell_days"], u[0]
@@ -133,7 +135,7 @@ class Infancy:
             traits.fear * present,
         )
         frightened, comforted, rebuffed, missed, soothed = answer_each_bid(
-            bids, shares, temperament.soothability, u_bids
+            bids, shares, temperament.soothability, u_bids, first
         )
         self.load = unregulated_load(
             self.load, bids - soothed, soothed, temperament.reactivity, present

@@ -7,8 +7,10 @@ partners or therapists later, goes through it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 
+import numba
 import numpy as np
 
 # How much a response tells the infant about others (1 = available) and about itself (1 = worthy
@@ -83,13 +85,6 @@ class Experience:
     abandoned: np.ndarray | int = 0
 
 
-def _survival(rate: float | np.ndarray, n: np.ndarray) -> np.ndarray:
-    """(1 - rate)^n, through exp and log1p (a power of arrays is several times slower); a rate of
-    1 or more leaves nothing (0, and 1 for n = 0)."""
-    rate = np.minimum(rate, 1.0 - 1e-15)
-    return np.exp(n * np.log1p(-rate))
-
-
 def update_working_model(
     wm: WorkingModel,
     exp: Experience,
@@ -106,41 +101,89 @@ def update_working_model(
     the early model stays an input to every later revision). Without one, the model is only the
     running sum of experience (the revisionist account).
     """
-    n = exp.bids.astype(float)
-    has_bids = n > 0
-    safe_n = np.where(has_bids, n, 1.0)
-    step = 1.0 - _survival(rate, n)
+    people = len(wm.other_model)
 
-    # model of others: how often a bid brought comfort that settled
-    other_outcome = (exp.soothed + OTHER_VALUE_UNSOOTHED * (exp.comforted - exp.soothed)) / safe_n
-    error = other_outcome - wm.other_model
-    # uncertainty: the size of the surprise, so day-to-day swings in availability raise it and
-    # a predictable caregiver (kind or not) lowers it
-    wm.uncertainty += step * (np.minimum(1.0, 2.0 * np.abs(error)) - wm.uncertainty)
-    wm.other_model += step * error
+    def counts(x: np.ndarray | int) -> np.ndarray:
+        return np.broadcast_to(np.asarray(x, dtype=float), people)
 
-    # model of self: comfort says "worth caring for", a rebuff or fright says the opposite
-    self_outcome = (
-        exp.comforted + SELF_VALUE_MISSED * exp.missed + SELF_VALUE_FRIGHTENED * exp.frightened
-    ) / safe_n
-    wm.self_model += step * (self_outcome - wm.self_model)
+    pulled = prototype is not None and pull > 0.0
+    target = prototype if pulled else wm
+    _learn(
+        *(getattr(wm, name) for name in FIELDS),
+        *(getattr(target, name) for name in FIELDS),
+        *map(counts, (exp.bids, exp.soothed, exp.comforted, exp.missed, exp.rebuffed)),
+        *map(counts, (exp.frightened, exp.overwhelmed)),
+        np.broadcast_to(np.asarray(rate, dtype=float), people),
+        pull if pulled else 0.0,
+    )
 
-    # suppression: learned expectation that a bid is punished (rebuffed or frightened)
-    wm.suppression += step * ((exp.rebuffed + exp.frightened) / safe_n - wm.suppression)
 
-    # alarm: fast fear learning from fright and overwhelm, slow extinction through soothing
-    # (both skipped when they cannot change anything: most days and all of adult life)
-    frights = exp.frightened + exp.overwhelmed
-    if frights.any():
-        wm.alarm += (1.0 - wm.alarm) * (1.0 - _survival(FEAR_GAIN * rate, frights))
-    if wm.alarm.any():
-        wm.alarm *= _survival(EXTINCTION * rate, exp.soothed)
+@numba.njit(cache=True)
+def _learn(
+    self_model: np.ndarray,
+    other_model: np.ndarray,
+    uncertainty: np.ndarray,
+    suppression: np.ndarray,
+    alarm: np.ndarray,
+    proto_self: np.ndarray,
+    proto_other: np.ndarray,
+    proto_uncertainty: np.ndarray,
+    proto_suppression: np.ndarray,
+    proto_alarm: np.ndarray,
+    bids: np.ndarray,
+    soothed: np.ndarray,
+    comforted: np.ndarray,
+    missed: np.ndarray,
+    rebuffed: np.ndarray,
+    frightened: np.ndarray,
+    overwhelmed: np.ndarray,
+    rate: np.ndarray,
+    pull: float,
+) -> None:
+    # compiled: one pass per person instead of a dozen passes over arrays of everyone
+    for i in range(len(other_model)):
+        n = bids[i]
+        safe_n = n if n > 0 else 1.0
+        step = 1.0 - _survival(rate[i], n)
 
-    if prototype is not None and pull > 0.0:
-        weight = np.minimum(step * pull, 1.0)
-        for name in FIELDS:
-            value = getattr(wm, name)
-            value += weight * (getattr(prototype, name) - value)
+        # model of others: how often a bid brought comfort that settled
+        other_outcome = (soothed[i] + OTHER_VALUE_UNSOOTHED * (comforted[i] - soothed[i])) / safe_n
+        error = other_outcome - other_model[i]
+        # uncertainty: the size of the surprise, so day-to-day swings in availability raise it
+        # and a predictable caregiver (kind or not) lowers it
+        uncertainty[i] += step * (min(1.0, 2.0 * abs(error)) - uncertainty[i])
+        other_model[i] += step * error
+
+        # model of self: comfort says "worth caring for", a rebuff or fright says the opposite
+        self_outcome = (
+            comforted[i] + SELF_VALUE_MISSED * missed[i] + SELF_VALUE_FRIGHTENED * frightened[i]
+        ) / safe_n
+        self_model[i] += step * (self_outcome - self_model[i])
+
+        # suppression: learned expectation that a bid is punished (rebuffed or frightened)
+        suppression[i] += step * ((rebuffed[i] + frightened[i]) / safe_n - suppression[i])
+
+        # alarm: fast fear learning from fright and overwhelm, slow extinction through soothing
+        frights = frightened[i] + overwhelmed[i]
+        if frights > 0:
+            alarm[i] += (1.0 - alarm[i]) * (1.0 - _survival(FEAR_GAIN * rate[i], frights))
+        if alarm[i] != 0.0:
+            alarm[i] *= _survival(EXTINCTION * rate[i], soothed[i])
+
+        if pull > 0.0:
+            weight = min(step * pull, 1.0)
+            self_model[i] += weight * (proto_self[i] - self_model[i])
+            other_model[i] += weight * (proto_other[i] - other_model[i])
+            uncertainty[i] += weight * (proto_uncertainty[i] - uncertainty[i])
+            suppression[i] += weight * (proto_suppression[i] - suppression[i])
+            alarm[i] += weight * (proto_alarm[i] - alarm[i])
+
+
+@numba.njit(cache=True)
+def _survival(rate: float, n: float) -> float:
+    """(1 - rate)^n, through exp and log1p; a rate of 1 or more leaves nothing (0, and 1 for
+    n = 0)."""
+    return math.exp(n * math.log1p(-min(rate, 1.0 - 1e-15)))
 
 
 @dataclass
