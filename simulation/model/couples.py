@@ -164,8 +164,9 @@ class Couples:
         # each run draws its own couples' week as it would alone: (13, weeks, its 2m)
         u = np.empty((UNIFORMS_PER_WEEK, weeks, 2 * m))
         for _, g, s in rng.groups(c.run):
-            mine = g.random((UNIFORMS_PER_WEEK, weeks, 2 * (s.stop - s.start)))
-            u[..., s], u[..., m + s.start : m + s.stop] = np.split(mine, 2, axis=-1)
+            k = s.stop - s.start
+            mine = g.random((UNIFORMS_PER_WEEK, weeks, 2 * k))
+            u[..., s], u[..., m + s.start : m + s.stop] = mine[..., :k], mine[..., k:]
         happened = couple_week(
             d.take(actors),
             self.closeness[actors],

@@ -41,19 +41,22 @@ class DrawnDays:
     day) and one per bid (its answer, and whether comfort settles)."""
 
     def __init__(self, streams: Streams, expected_bids: np.ndarray, days: int) -> None:
-        n = streams.people
-        bids, daily, per_bid = [], [], []
+        n, runs = streams.people, streams.runs
+        bids, daily = [], []
         for r, g in enumerate(streams.generators):
             bids.append(g.poisson(expected_bids[r * n : (r + 1) * n], (days, n)))
             daily.append(g.random((days, 2, n)))
-            per_bid.append(g.random(int(bids[-1].sum())))
         self.people = n
         self.bids = np.concatenate(bids, axis=-1)  # (days, everyone)
         self.daily = np.concatenate(daily, axis=-1)  # (days, 2, everyone)
-        self.per_bid = per_bid[0] if len(per_bid) == 1 else np.concatenate(per_bid)
-        # where each run's bids of each day begin in ``per_bid`` (days, runs)
-        per_day = self.bids.reshape(days, streams.runs, n).sum(axis=2)
-        run_start = np.cumsum([0] + [len(u) for u in per_bid[:-1]])
+        # each run's bids' uniforms follow its own bids and daily uniforms in its stream; all
+        # runs' go into one array, where each run's bids of each day begin at ``day_start``
+        per_day = self.bids.reshape(days, runs, n).sum(axis=2)  # (days, runs)
+        per_run = per_day.sum(axis=0)
+        run_start = np.cumsum(per_run) - per_run
+        self.per_bid = np.empty(per_run.sum())
+        for g, start, k in zip(streams.generators, run_start, per_run, strict=True):
+            g.random(out=self.per_bid[start : start + k])
         self.day_start = run_start + np.cumsum(per_day, axis=0) - per_day
 
     def day(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

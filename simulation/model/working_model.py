@@ -103,17 +103,18 @@ def update_working_model(
     """
     people = len(wm.other_model)
 
-    def counts(x: np.ndarray | int) -> np.ndarray:
-        return np.broadcast_to(np.asarray(x, dtype=float), people)
+    def per_person(x: np.ndarray | float) -> np.ndarray:
+        x = np.asarray(x)
+        return x if x.ndim else np.broadcast_to(x, people)
 
     pulled = prototype is not None and pull > 0.0
     target = prototype if pulled else wm
     _learn(
         *(getattr(wm, name) for name in FIELDS),
         *(getattr(target, name) for name in FIELDS),
-        *map(counts, (exp.bids, exp.soothed, exp.comforted, exp.missed, exp.rebuffed)),
-        *map(counts, (exp.frightened, exp.overwhelmed)),
-        np.broadcast_to(np.asarray(rate, dtype=float), people),
+        *map(per_person, (exp.bids, exp.soothed, exp.comforted, exp.missed, exp.rebuffed)),
+        *map(per_person, (exp.frightened, exp.overwhelmed)),
+        per_person(np.asarray(rate, dtype=float)),
         pull if pulled else 0.0,
     )
 
@@ -142,7 +143,7 @@ def _learn(
 ) -> None:
     # compiled: one pass per person instead of a dozen passes over arrays of everyone
     for i in range(len(other_model)):
-        n = bids[i]
+        n = float(bids[i])
         safe_n = n if n > 0 else 1.0
         step = 1.0 - _survival(rate[i], n)
 
