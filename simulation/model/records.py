@@ -38,20 +38,13 @@ def population_means(
     runs, people = population.runs, population.people
     anxious = d.anxiety >= population.anxiety_cut
     avoidant = d.avoidance >= population.avoidance_cut
-    columns = (
-        wm.other_model,
-        wm.self_model,
-        wm.uncertainty,
-        wm.suppression,
-        wm.alarm,
-        d.anxiety,
-        d.avoidance,
-        anxious.astype(float),
-        avoidant.astype(float),
-        (anxious & avoidant).astype(float),
-    )
+    columns = (wm.other_model, wm.self_model, wm.uncertainty, wm.suppression, wm.alarm)
     # each run's mean: a sum over its own people, whatever the batch
-    values = [c.reshape(runs, people).sum(axis=1) / people for c in columns]
+    values = [
+        c.reshape(runs, people).sum(axis=1) / people for c in (*columns, d.anxiety, d.avoidance)
+    ]
+    for c in (anxious, avoidant, anxious & avoidant):
+        values.append(np.count_nonzero(c.reshape(runs, people), axis=1) / people)
     means: dict[str, Any] = dict(zip(DAILY_MEANS, values, strict=False))
     anx, avo, both = values[-3:]
     shares = (1.0 - anx - avo + both, anx - both, avo - both, both)
