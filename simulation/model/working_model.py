@@ -141,11 +141,20 @@ def _learn(
     rate: np.ndarray,
     pull: float,
 ) -> None:
-    # compiled: one pass per person instead of a dozen passes over arrays of everyone
+    # compiled: one pass per person instead of a dozen passes over arrays of everyone; the
+    # logarithms of (1 - rate) are computed again only where the rate changes
+    last_rate = np.nan
+    keep = keep_fear = keep_extinction = 0.0
     for i in range(len(other_model)):
+        if rate[i] != last_rate:
+            last_rate = rate[i]
+            keep = _log_keep(last_rate)
+            keep_fear = _log_keep(FEAR_GAIN * last_rate)
+            keep_extinction = _log_keep(EXTINCTION * last_rate)
         n = float(bids[i])
         safe_n = n if n > 0 else 1.0
-        step = 1.0 - _survival(rate[i], n)
+        # a batch of n bids moves an expectation by 1 - (1 - rate)^n of the error
+        step = 1.0 - math.exp(n * keep)
 
         # model of others: how often a bid brought comfort that settled
         other_outcome = (soothed[i] + OTHER_VALUE_UNSOOTHED * (comforted[i] - soothed[i])) / safe_n
@@ -167,9 +176,9 @@ def _learn(
         # alarm: fast fear learning from fright and overwhelm, slow extinction through soothing
         frights = frightened[i] + overwhelmed[i]
         if frights > 0:
-            alarm[i] += (1.0 - alarm[i]) * (1.0 - _survival(FEAR_GAIN * rate[i], frights))
+            alarm[i] += (1.0 - alarm[i]) * (1.0 - math.exp(frights * keep_fear))
         if alarm[i] != 0.0:
-            alarm[i] *= _survival(EXTINCTION * rate[i], soothed[i])
+            alarm[i] *= math.exp(soothed[i] * keep_extinction)
 
         if pull > 0.0:
             weight = min(step * pull, 1.0)
@@ -181,10 +190,10 @@ def _learn(
 
 
 @numba.njit(cache=True)
-def _survival(rate: float, n: float) -> float:
-    """(1 - rate)^n, through exp and log1p; a rate of 1 or more leaves nothing (0, and 1 for
-    n = 0)."""
-    return math.exp(n * math.log1p(-min(rate, 1.0 - 1e-15)))
+def _log_keep(rate: float) -> float:
+    """log(1 - rate): exp(n * log_keep) is (1 - rate)^n, what n bids leave of an error; a rate
+    of 1 or more leaves nothing (0, and 1 for n = 0)."""
+    return math.log1p(-min(rate, 1.0 - 1e-15))
 
 
 @dataclass
