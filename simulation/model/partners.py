@@ -134,12 +134,11 @@ def couple_week(
     The week's chances are ``u`` (shape (UNIFORMS_PER_WEEK, weeks, 2m)), or drawn from ``rng``.
     """
     m = len(closeness) // 2
-    swap = np.r_[m : 2 * m, 0:m]
 
     def partner(x: np.ndarray) -> np.ndarray:
-        return x[..., swap]
+        return np.concatenate([x[..., m:], x[..., :m]], axis=-1)
 
-    p = d.take(swap)  # each actor's partner
+    p = d.take(np.r_[m : 2 * m, 0:m])  # each actor's partner
     if u is None:
         assert rng is not None, "couple_week needs rng or u"
         u = rng.random((UNIFORMS_PER_WEEK, weeks, 2 * m))
@@ -157,8 +156,11 @@ def couple_week(
     intensity = d.intensity
 
     # The partner notices a direct bid more often; a deactivating partner's attention is elsewhere.
-    base = np.where(direct, NOTICE_DIRECT, NOTICE_INDIRECT) * (1.0 - 0.5 * p.deact)
-    noticed = bid & (u[3] < 1.0 - (1.0 - base) ** intensity)
+    # (each kind of bid's chance is computed once per pair, not once per week)
+    attention = 1.0 - 0.5 * p.deact
+    notice_direct = 1.0 - (1.0 - NOTICE_DIRECT * attention) ** intensity
+    notice_indirect = 1.0 - (1.0 - NOTICE_INDIRECT * attention) ** intensity
+    noticed = bid & (u[3] < np.where(direct, notice_direct, notice_indirect))
     p_closeness = partner(closeness)
     p_limits = partner(np.broadcast_to(limits, (2 * m,)))
     withdrew1 = noticed & (u[4] < withdrawal_chance(p, p_closeness, intensity, p_limits))
@@ -176,7 +178,7 @@ def couple_week(
     withdrew2 = escalated & (u[8] < withdrawal_chance(p, p_closeness, loud, p_limits))
     # an escalated bid is direct and loud, but an avoidant partner's attention is still elsewhere
     # and an absorbed partner is still absorbed
-    base2 = NOTICE_DIRECT * (1.0 - 0.5 * p.deact)
+    base2 = NOTICE_DIRECT * attention
     comforted2 = escalated & ~withdrew2 & ~absorbed & (u[9] < 1.0 - (1.0 - base2) ** loud)
     missed2 = escalated & ~withdrew2 & ~comforted2
     demand_withdraw = bid & withdrew1 & escalated
