@@ -174,7 +174,7 @@ def run_summary(
     classes = np.asarray(table["ssp_class"])
     row: dict[str, float] = {f"share_{c}": float((classes == c).mean()) for c in CLASSES}
     for name in SUMMARY_MEANS:
-        row[f"mean_{name}"] = float(np.nanmean(table[name]))
+        row[f"mean_{name}"] = nan_mean(table[name])
     secure = np.asarray(table["secure"], dtype=float)
     row["sensitivity_security_r"] = correlation(table["observed_sensitivity"], secure)
     row["true_sensitivity_security_r"] = correlation(table["sensitivity"], secure)
@@ -189,9 +189,7 @@ def run_summary(
         row["mean_adult_avoidance_ecr"] = float(np.mean(table["adult_avoidance_ecr"]))
         row["mean_partners"] = float(np.mean(table["partners"]))
         satisfaction = np.asarray(table["mean_satisfaction"], dtype=float)
-        row["mean_satisfaction"] = (
-            float(np.nanmean(satisfaction)) if (~np.isnan(satisfaction)).any() else float("nan")
-        )
+        row["mean_satisfaction"] = nan_mean(satisfaction)
         # the same columns whether or not any couple formed (every stored part alike)
         row.update(
             couples=0,
@@ -212,10 +210,28 @@ def run_summary(
     return row
 
 
+def nan_mean(x: Any) -> float:
+    """Mean over the known values (NaN if none): ``np.nanmean``'s arithmetic, without its
+    overhead and warning (a summary computes a dozen of them per run)."""
+    x = np.asarray(x, dtype=float)
+    known = ~np.isnan(x)
+    count = np.count_nonzero(known)
+    return float(np.where(known, x, 0.0).sum() / count) if count else float("nan")
+
+
 def correlation(x: Any, y: Any) -> float:
-    """Pearson correlation over the pairs where both are known (point-biserial for 0/1 y)."""
+    """Pearson correlation over the pairs where both are known (point-biserial for 0/1 y); NaN
+    with fewer than three pairs or a constant variable. The arithmetic is ``np.corrcoef``'s
+    (centre, one matrix product, scale), without its overhead."""
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     keep = ~(np.isnan(x) | np.isnan(y))
-    if keep.sum() < 3 or x[keep].std() == 0 or y[keep].std() == 0:
+    if np.count_nonzero(keep) < 3:
         return float("nan")
-    return float(np.corrcoef(x[keep], y[keep])[0, 1])
+    pairs = np.array([x[keep], y[keep]])
+    pairs -= pairs.mean(axis=1)[:, None]
+    if not pairs.any(axis=1).all():  # a variable without spread
+        return float("nan")
+    products = np.dot(pairs, pairs.T.conj())
+    products *= np.true_divide(1, pairs.shape[1] - 1)
+    spread = np.sqrt(np.diag(products))
+    return float(np.clip(products[0, 1] / spread[0] / spread[1], -1, 1))
