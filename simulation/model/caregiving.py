@@ -186,12 +186,23 @@ def neglect_transition(
 ) -> np.ndarray:
     """Advance the two-state neglect process one day with one uniform ``u`` per dyad (unused
     where the caregiver never neglects); the long-run share of spell days = neglect."""
-    in_spell = in_spell & (neglect > 0)  # only a neglectful caregiver can be in a spell
-    if not neglect.any():
-        return in_spell
+    out = np.zeros(len(neglect), dtype=bool)
+    _neglect_transition(np.asarray(in_spell, dtype=bool), neglect, float(spell_days), u, out)
+    return out
+
+
+@numba.njit(cache=True)
+def _neglect_transition(
+    in_spell: np.ndarray, neglect: np.ndarray, spell_days: float, u: np.ndarray, out: np.ndarray
+) -> None:
     leave = 1.0 / spell_days
-    enter = np.where(neglect > 0, neglect / (spell_days * np.maximum(1.0 - neglect, 1e-9)), 0.0)
-    return np.where(in_spell, u >= leave, u < np.minimum(enter, 1.0))
+    for i in range(len(neglect)):
+        if neglect[i] > 0:  # only a neglectful caregiver can be in a spell
+            if in_spell[i]:
+                out[i] = u[i] >= leave
+            else:
+                enter = neglect[i] / (spell_days * max(1.0 - neglect[i], 1e-9))
+                out[i] = u[i] < min(enter, 1.0)
 
 
 @dataclass

@@ -266,5 +266,26 @@ def unregulated_load(
     it and a night's sleep recovers part of it. Only long stretches without a present, soothing
     figure push it past the limit where the infant is overwhelmed.
     """
-    weight = np.where(figure_present, present_weight, 1.0)
-    return overnight * (np.ldexp(load, -soothed) + weight * unanswered * reactivity)
+    out = np.empty(len(load))
+    _unregulated_load(
+        load, unanswered, soothed, reactivity, figure_present, overnight, present_weight, out
+    )
+    return out
+
+
+@numba.njit(cache=True)
+def _unregulated_load(
+    load: np.ndarray,
+    unanswered: np.ndarray,
+    soothed: np.ndarray,
+    reactivity: np.ndarray,
+    figure_present: np.ndarray,
+    overnight: float,
+    present_weight: float,
+    out: np.ndarray,
+) -> None:
+    for i in range(len(load)):
+        weight = present_weight if figure_present[i] else 1.0
+        # each settling halves the load (an exact halving, as a power of two)
+        halved = math.ldexp(load[i], -soothed[i])
+        out[i] = overnight * (halved + weight * unanswered[i] * reactivity[i])
