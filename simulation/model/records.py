@@ -44,7 +44,7 @@ def population_means(
         c.reshape(runs, people).sum(axis=1) / people for c in (*columns, d.anxiety, d.avoidance)
     ]
     for c in (anxious, avoidant, anxious & avoidant):
-        values.append(np.count_nonzero(c.reshape(runs, people), axis=1) / people)
+        values.append(c.reshape(runs, people).sum(axis=1) / people)  # counts
     means: dict[str, Any] = dict(zip(DAILY_MEANS, values, strict=False))
     anx, avo, both = values[-3:]
     shares = (1.0 - anx - avo + both, anx - both, avo - both, both)
