@@ -7,8 +7,9 @@ person (``Population`` and each stage component) and one step computes a day, a 
 quarter for everyone at once with the plain functions of this folder. Across runs, a batch puts
 several runs' people in the same arrays (run r's person i at row r * n_dyads + i), so one NumPy
 call serves every run; each run still draws from its own random stream (``streams``), so its
-results are the same alone or in a batch of any size. ``AttachmentModel`` is the Mesa face of a
-batch of one run.
+results are the same alone or in a batch of any size. Where arrays serve badly (each of a day's
+bids, the learning update person by person) the plain functions run compiled loops (Numba).
+``AttachmentModel`` is the Mesa face of a batch of one run.
 """
 
 from __future__ import annotations
