@@ -39,7 +39,7 @@ from simulation.storage import (
 )
 
 FLUSH_SECONDS = 2.0  # finished runs reach the disk within about this long
-FLUSH_RUNS = 500  # ... or once this many have finished
+FLUSH_RUNS = 100  # ... or once this many have finished (a batch: the parent holds little)
 
 
 @dataclass

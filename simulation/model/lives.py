@@ -251,7 +251,7 @@ class Lives:
             dict(
                 infants=infants[r],
                 timeseries={
-                    k: v if isinstance(v, list) else v[:, r].tolist() for k, v in series.items()
+                    k: v if isinstance(v, list) else v[:, r].copy() for k, v in series.items()
                 },
                 life=life_table(
                     [{k: v[self._rows(r)] for k, v in b.items()} for b in self.birthdays]
