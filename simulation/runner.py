@@ -4,6 +4,7 @@ reproducibly: a run's result does not depend on its batch, its worker or the ord
 
 from __future__ import annotations
 
+import itertools
 import math
 import multiprocessing
 import numbers
@@ -17,6 +18,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
@@ -274,18 +276,37 @@ def collect(specs: list[RunSpec], outputs: Iterable[RunOutput | RunError]) -> Re
     return Results(**to_frames(ordered))
 
 
+RUN_IDS = ("population", "point", "run", "seed")  # the columns that say which run a row is of
+
+
 def to_frames(outputs: list[RunOutput]) -> dict[str, pd.DataFrame]:
     """Every table of some runs ({name: frame}, runs first), rows in the order given."""
-    ids = [{k: o.summary[k] for k in ("population", "point", "run", "seed")} for o in outputs]
     frames = {"runs": pd.DataFrame([o.summary for o in outputs])}
     for name in PER_RUN_TABLES:
-        parts = [
-            pd.DataFrame({**i, **o.tables[name]})
-            for i, o in zip(ids, outputs, strict=True)
-            if o.tables[name]
-        ]
-        frames[name] = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        tables = [(o.summary, o.tables[name]) for o in outputs if o.tables[name]]
+        frames[name] = _joined(tables)
     return frames
+
+
+def _joined(tables: list[tuple[dict[str, Any], dict[str, Any]]]) -> pd.DataFrame:
+    """Some runs' tables of one kind as one frame, each row with its run's ids: column by column
+    when the runs have the same columns (one concatenation per column, not a frame per run)."""
+    if not tables:
+        return pd.DataFrame()
+    if any(table.keys() != tables[0][1].keys() for _, table in tables):
+        return pd.concat(
+            [pd.DataFrame({**{k: run[k] for k in RUN_IDS}, **table}) for run, table in tables],
+            ignore_index=True,
+        )
+    rows = [len(next(iter(table.values()))) for _, table in tables]
+    columns = {k: np.repeat([run[k] for run, _ in tables], rows) for k in RUN_IDS}
+    for key in tables[0][1]:
+        parts = [table[key] for _, table in tables]
+        if all(isinstance(part, np.ndarray) and part.dtype == parts[0].dtype for part in parts):
+            columns[key] = np.concatenate(parts)
+        else:  # lists (which may mix missing values and text), mixed types: pandas reads them
+            columns[key] = list(itertools.chain.from_iterable(parts))
+    return pd.DataFrame(columns)
 
 
 def run_many(
