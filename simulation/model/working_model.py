@@ -213,18 +213,51 @@ def strategy(wm: WorkingModel) -> Strategy:
     the system hyperactivates. If bids look futile (predictably unanswered) or punished, it
     deactivates. Alarm about the figure itself leaves approach and flight in conflict.
     """
-    unavailable = 1.0 - wm.other_model
-    viable = 1.0 - wm.suppression
+    return Strategy(
+        hyperactivation=_hyperactivation(wm.other_model, wm.uncertainty, wm.suppression),
+        deactivation=_deactivation(wm.other_model, wm.uncertainty, wm.suppression),
+        conflict=wm.alarm.copy(),
+    )
+
+
+# The formulas, one person at a time; compiled as NumPy ufuncs (one pass over arrays of any
+# shape, no temporary arrays), called every step for everyone.
+_UFUNC = dict(nopython=True, cache=True)
+
+
+@numba.vectorize(["float64(float64, float64, float64)"], **_UFUNC)
+def _hyperactivation(other_model: float, uncertainty: float, suppression: float) -> float:
+    unavailable = 1.0 - other_model
+    viable = 1.0 - suppression
     # (inputs are in [0, 1], so only the upper bound can be crossed)
-    hyper = np.minimum(2.0 * unavailable * viable * wm.uncertainty, 1.0)
-    futile = unavailable**2 * (1.0 - wm.uncertainty)
-    deact = np.minimum(np.maximum(wm.suppression, futile) * 1.25, 1.0)
-    return Strategy(hyperactivation=hyper, deactivation=deact, conflict=wm.alarm.copy())
+    return min(2.0 * unavailable * viable * uncertainty, 1.0)
+
+
+@numba.vectorize(["float64(float64, float64, float64)"], **_UFUNC)
+def _deactivation(other_model: float, uncertainty: float, suppression: float) -> float:
+    unavailable = 1.0 - other_model
+    futile = unavailable * unavailable * (1.0 - uncertainty)
+    return min(max(suppression, futile) * 1.25, 1.0)
+
+
+@numba.vectorize(["float64(float64, float64)"], **_UFUNC)
+def _intensity(hyperactivation: float, deactivation: float) -> float:
+    return (1.0 + 1.5 * hyperactivation) * (1.0 - 0.6 * deactivation)
+
+
+@numba.vectorize(["float64(float64, float64, float64, float64)"], **_UFUNC)
+def _anxiety(self_model: float, uncertainty: float, hyperactivation: float, alarm: float) -> float:
+    return 0.4 * (1.0 - self_model) + 0.3 * uncertainty + 0.3 * max(hyperactivation, alarm)
+
+
+@numba.vectorize(["float64(float64, float64, float64, float64)"], **_UFUNC)
+def _avoidance(other_model: float, suppression: float, deactivation: float, alarm: float) -> float:
+    return 0.4 * (1.0 - other_model) + 0.3 * suppression + 0.3 * max(deactivation, alarm)
 
 
 def bid_intensity(s: Strategy) -> np.ndarray:
     """How loudly distress is signalled (1 = ordinary): hyperactivation amplifies it."""
-    return (1.0 + 1.5 * s.hyperactivation) * (1.0 - 0.6 * s.deactivation)
+    return _intensity(s.hyperactivation, s.deactivation)
 
 
 def anxiety(wm: WorkingModel, s: Strategy | None = None) -> np.ndarray:
@@ -232,22 +265,14 @@ def anxiety(wm: WorkingModel, s: Strategy | None = None) -> np.ndarray:
     hyperactivating strategy; fear of the figure adds to it (fearful-avoidant: both high).
     ``s`` is ``strategy(wm)`` when the caller has it already."""
     s = strategy(wm) if s is None else s
-    return (
-        0.4 * (1.0 - wm.self_model)
-        + 0.3 * wm.uncertainty
-        + 0.3 * np.maximum(s.hyperactivation, wm.alarm)
-    )
+    return _anxiety(wm.self_model, wm.uncertainty, s.hyperactivation, wm.alarm)
 
 
 def avoidance(wm: WorkingModel, s: Strategy | None = None) -> np.ndarray:
     """Attachment avoidance in [0, 1]: a negative model of others, learned suppression and the
     deactivating strategy; fear of the figure adds to it as to anxiety."""
     s = strategy(wm) if s is None else s
-    return (
-        0.4 * (1.0 - wm.other_model)
-        + 0.3 * wm.suppression
-        + 0.3 * np.maximum(s.deactivation, wm.alarm)
-    )
+    return _avoidance(wm.other_model, wm.suppression, s.deactivation, wm.alarm)
 
 
 def unregulated_load(
