@@ -82,7 +82,7 @@ def snapshot(
         "avoidance_ecr": ecr_scale(avo),
         "category": category,
         "secure": (category == "secure").astype(int),
-        "caregiver_style": population.current_style.astype(str),
+        "caregiver_style": population.current_style.copy(),
         "life_events": childhood.life_events.copy(),
         "partnered": (couples.partner >= 0).astype(int),
         "satisfaction": couples.satisfaction.copy(),
