@@ -30,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -47,6 +48,7 @@ SORT_KEYS = {
     "couples": ["point", "run", "couple"],
 }
 CSV_MAX_ROWS = 500_000  # tables up to this size are also written as CSV
+CSV_SLICE_ROWS = 10_000  # rows converted to pandas at a time while writing a CSV copy
 
 
 class ResultsError(RuntimeError):
@@ -338,8 +340,26 @@ class ResultsFolder:
         written = []
         for table in TABLES:
             if self._parts(table) and self.rows(table) <= CSV_MAX_ROWS:
-                written.append(write_table(self.load(table), self.path / f"{table}.csv"))
+                written.append(self._write_csv(table))
         return written
+
+    def _write_csv(self, table: str) -> Path:
+        """One table as CSV, sorted as ``load`` sorts it, a slice of rows at a time: built as one
+        pandas frame, the tables of a 10,000-run sweep cost its parent about 280 MB."""
+        parts = [pq.read_table(p, use_threads=False) for p in self._parts(table)]
+        data = pa.concat_tables(parts, promote_options="permissive")  # parts' columns may differ
+        keys = [k for k in SORT_KEYS[table] if k in data.column_names]
+        order = pc.sort_indices(data.select(keys), [(k, "ascending") for k in keys])  # stable
+
+        def write(tmp: str) -> None:
+            with open(tmp, "w", newline="") as out:
+                for start in range(0, max(data.num_rows, 1), CSV_SLICE_ROWS):
+                    rows = data.take(order[start : start + CSV_SLICE_ROWS])
+                    rows.to_pandas().to_csv(
+                        out, index=False, header=start == 0, float_format=CSV_FLOAT_FORMAT
+                    )
+
+        return atomic_write(self.path / f"{table}.csv", write)
 
 
 def load_results(folder: Path | str) -> ResultsFolder:
