@@ -306,7 +306,7 @@ def _joined(tables: list[tuple[dict[str, Any], dict[str, Any]]]) -> pd.DataFrame
             columns[key] = np.concatenate(parts)
         else:  # lists (which may mix missing values and text), mixed types: pandas reads them
             columns[key] = list(itertools.chain.from_iterable(parts))
-    return pd.DataFrame(columns)
+    return pd.DataFrame(columns, copy=False)  # the columns are fresh: no second copy
 
 
 def run_many(
