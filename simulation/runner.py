@@ -131,6 +131,14 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """End the workers now, not after their batches: a batch of whole life courses can take
     minutes, and after Ctrl-C (or an error, or a caller that stops reading) its results would be
     thrown away anyway."""
+    # A worker ended while it writes a result leaves half a message in the result pipe, and the
+    # pool's manager thread would wait for the rest for ever (and shutdown with it). The parent
+    # holds a write end of that pipe too: closed, the pipe ends once the workers are gone, and
+    # the manager reads "end of file" instead of waiting.
+    results = getattr(pool, "_result_queue", None)
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        writer.close()
     terminate = getattr(pool, "terminate_workers", None)  # Python 3.14 and later
     if terminate is not None:
         terminate()

@@ -1,4 +1,8 @@
+import subprocess
+import sys
+
 import pandas as pd
+import pytest
 
 from simulation.model.run import run_seed
 from simulation.runner import run_many, run_replicates
@@ -55,3 +59,34 @@ def test_a_single_run_equals_the_model_with_that_seed():
     assert (res.infants["seed"] == 42).all()
     assert list(res.infants["other_model"]) == list(model.population.working_model.other_model)
     assert "ssp_retest_class" in res.infants
+
+
+# A worker that is stopped while it writes its result leaves half a message in the result pipe.
+# Stopping the pool must still return (it once waited for the rest of the message for ever).
+HALF_A_RESULT = """
+import struct, sys, time
+from simulation.runner import executor
+
+def half_a_result():
+    frame = sys._getframe()  # the worker's own result queue, from the loop that called us
+    while "result_queue" not in frame.f_locals:
+        frame = frame.f_back
+    frame.f_locals["result_queue"]._writer._send(struct.pack("!i", 1000) + b"partial")
+    time.sleep(60)
+
+try:
+    with executor(2) as (pool, slots):
+        pool.submit(half_a_result)
+        time.sleep(1)
+        raise KeyboardInterrupt
+except KeyboardInterrupt:
+    print("stopped")
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the pool forks its workers on Linux only")
+def test_stopping_workers_in_the_middle_of_a_result_does_not_hang():
+    done = subprocess.run(
+        [sys.executable, "-c", HALF_A_RESULT], capture_output=True, text=True, timeout=30
+    )
+    assert done.stdout.strip() == "stopped", done.stderr
