@@ -1,10 +1,11 @@
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from simulation.model.run import run_seed
+from simulation.model.run import correlation, run_seed
 from simulation.runner import run_many, run_replicates
 from tests.conftest import run_model
 
@@ -90,3 +91,15 @@ def test_stopping_workers_in_the_middle_of_a_result_does_not_hang():
         [sys.executable, "-c", HALF_A_RESULT], capture_output=True, text=True, timeout=30
     )
     assert done.stdout.strip() == "stopped", done.stderr
+
+
+def test_a_correlation_with_a_constant_variable_is_undefined():
+    # 0.85 a hundred times has a mean that is not exactly 0.85 in floating point: centring
+    # leaves rounding noise, which must not pass for spread (a preset's caregivers all have
+    # the same sensitivity: their sensitivity-security correlation is undefined, not 1e-16)
+    secure = np.tile([0.0, 1.0], 50)
+    assert np.isnan(correlation(np.full(100, 0.85), secure))
+    assert np.isnan(correlation(secure, np.full(100, 0.85)))
+    assert correlation(np.arange(100.0), secure) == pytest.approx(
+        np.corrcoef(np.arange(100.0), secure)[0, 1]
+    )

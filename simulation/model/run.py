@@ -228,9 +228,9 @@ def correlation(x: Any, y: Any) -> float:
     if np.count_nonzero(keep) < 3:
         return float("nan")
     pairs = np.array([x[keep], y[keep]])
-    pairs -= pairs.mean(axis=1)[:, None]
-    if not pairs.any(axis=1).all():  # a variable without spread
+    if (pairs.min(axis=1) == pairs.max(axis=1)).any():  # a variable without spread
         return float("nan")
+    pairs -= pairs.mean(axis=1)[:, None]
     products = np.dot(pairs, pairs.T.conj())
     products *= np.true_divide(1, pairs.shape[1] - 1)
     spread = np.sqrt(np.diag(products))
