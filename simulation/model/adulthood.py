@@ -47,7 +47,11 @@ class Adulthood:
         singles = np.flatnonzero(trial.looking_for_partner(couples.partner < 0, week))
         a, b = match(singles, d, meeting, p["matching"], rng)
         if len(a):
-            couples.form(a, b, week, population.categories())
+            fit = None
+            if p["relationship_sd"] > 0.0:  # each relationship works well or badly of its own
+                z = rng.over(rng.run_of(a), lambda g, size: g.standard_normal(size))
+                fit = 2.0 / (1.0 + np.exp(-p["relationship_sd"] * z))
+            couples.form(a, b, week, population.categories(), fit)
 
         # bids to other people (friends, colleagues): fewer than a child's, as the partner
         # takes over the attachment functions (Hazan & Zeifman 1994)
@@ -70,6 +74,7 @@ class Adulthood:
 
         if len(couples):
             m = len(couples)
+            breakups_before = couples.breakups.copy()
             skills = population.skills
             actors, happened, together = couples.live(
                 d,
@@ -96,6 +101,12 @@ class Adulthood:
             weight = 1.0 + d.hyper[actors]
             # everyone is in at most one couple, so each index appears once in actors
             counts[:, actors] += (partner_counts * together).sum(axis=1) * weight
+            # a breakup is a loss: for both partners it weighs as breakup_hurt bids that found
+            # nobody there (read as abandonment), once
+            hurt = p["breakup_hurt"] * (couples.breakups - breakups_before)
+            if hurt.any():
+                counts[0] += hurt
+                counts[5] += hurt
 
         gain = trial.programme(counts, d) if trial.in_programme(week) else None
         experience = Experience(

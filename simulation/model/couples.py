@@ -116,6 +116,8 @@ class Couples:
         self.partner = np.full(n, -1)
         self.satisfaction = np.full(n, np.nan)
         self.closeness = np.zeros(n)
+        # how well this relationship works beyond the two working models (1 = as they imply)
+        self.fit = np.ones(n)
         self.partners_count = np.zeros(n, dtype=int)
         self.breakups = np.zeros(n, dtype=int)
         self.weeks_partnered = np.zeros(n, dtype=int)
@@ -136,9 +138,19 @@ class Couples:
     def __len__(self) -> int:
         return len(self.now)
 
-    def form(self, a: np.ndarray, b: np.ndarray, week: int, category: np.ndarray) -> None:
-        """New couples (a[i], b[i]), formed in ``week`` since the 18th birthday."""
+    def form(
+        self,
+        a: np.ndarray,
+        b: np.ndarray,
+        week: int,
+        category: np.ndarray,
+        fit: np.ndarray | None = None,
+    ) -> None:
+        """New couples (a[i], b[i]), formed in ``week`` since the 18th birthday, with the
+        relationship's own ``fit`` (1 = none)."""
         self.now.add(a // self.people, a, b, week, category[a], category[b])
+        if fit is not None:
+            self.fit[a] = self.fit[b] = fit
         for x, y in ((a, b), (b, a)):
             self.partner[x] = y
         both = np.concatenate([a, b])
@@ -175,6 +187,7 @@ class Couples:
             limits=limits if np.isscalar(limits) else limits[actors],
             weeks=weeks,
             u=u,
+            fit=self.fit[actors],
         )
         together = self._weeks_done(actors, happened, params["breakup_rate"], rng, week)
         return actors, happened, together

@@ -182,9 +182,12 @@ class Lives:
         if age >= self.horizon:
             self.running = False  # couples still together are closed after the last record
             return
-        self.population.others = draw_others(
-            self.params["others_sensitivity"], self.n, self.streams
-        )
+        others = draw_others(self.params["others_sensitivity"], self.n, self.streams)
+        turnover = self.params["others_turnover"]
+        if age > 1 and turnover < 1.0:  # most people keep their friends from year to year
+            new_circle = self.streams.random(self.n) < turnover
+            others = np.where(new_circle, others, self.population.others)
+        self.population.others = others
         if age < ADULT_AGE:
             self.childhood.new_year(age, self.population, self.streams)
         if age >= ADULT_AGE:

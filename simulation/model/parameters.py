@@ -177,6 +177,26 @@ PARAMETERS: dict[str, Parameter] = {
             2.0,
         ),
         Parameter(
+            "susceptibility",
+            0.0,
+            "differential susceptibility: the learning rate is scaled by"
+            " reactivity^susceptibility, so easily distressed children learn more from good and"
+            " from bad care alike (0 = every temperament learns alike)",
+            "exponent",
+            0.0,
+            3.0,
+        ),
+        Parameter(
+            "self_blame",
+            0.0,
+            "how much the strategy in use colours what an unanswered bid says about the self:"
+            " it weighs ((1 - deactivation) (1 + hyperactivation))^self_blame (0 = alike for"
+            " everyone)",
+            "exponent",
+            0.0,
+            3.0,
+        ),
+        Parameter(
             "learning_rate",
             0.006,
             "plasticity in infancy: weight of one experienced bid in the working-model update",
@@ -293,8 +313,18 @@ PARAMETERS: dict[str, Parameter] = {
             "others_sensitivity",
             0.6,
             "mean responsiveness of other people (peers, teachers, friends); each person's others"
-            " are drawn anew every year",
+            " are drawn at the first birthday and changed by others_turnover",
             "probability",
+            0.0,
+            1.0,
+            group="life course",
+        ),
+        Parameter(
+            "others_turnover",
+            1.0,
+            "share of people whose circle of other people (friends, peers, teachers) is new in a"
+            " year; the rest keep theirs (1 = everyone's others are drawn anew every year)",
+            "per year",
             0.0,
             1.0,
             group="life course",
@@ -325,6 +355,27 @@ PARAMETERS: dict[str, Parameter] = {
             "per week",
             0.0,
             1.0,
+            group="adulthood",
+        ),
+        Parameter(
+            "relationship_sd",
+            0.0,
+            "how much a relationship works well or badly of its own, beyond the partners' working"
+            " models: each couple's noticing of bids is scaled by 2 logistic(relationship_sd z)"
+            " (0 = as the models imply)",
+            "logit sd",
+            0.0,
+            5.0,
+            group="adulthood",
+        ),
+        Parameter(
+            "breakup_hurt",
+            0.0,
+            "what a breakup teaches each partner, as a number of bids that found nobody there"
+            " (read as abandonment), learned at once (0 = nothing beyond the partner's absence)",
+            "bids",
+            0.0,
+            1000.0,
             group="adulthood",
         ),
         Parameter(

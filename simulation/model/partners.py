@@ -124,8 +124,11 @@ def couple_week(
     limits: np.ndarray | float = 0.0,
     weeks: int = 1,
     u: np.ndarray | None = None,
+    fit: np.ndarray | float = 1.0,
 ) -> CoupleWeek:
-    """``weeks`` weeks of every couple. ``d`` and ``closeness`` are over directed pairs.
+    """``weeks`` weeks of every couple. ``d`` and ``closeness`` are over directed pairs;
+    ``fit`` (per directed pair, the same for both partners) scales how readily each notices the
+    other's bids, beyond what their working models imply (1 = not at all).
 
     Skills from interventions, per directed pair (0 = none): ``directness`` (0-1) turns that
     share of indirect bids into direct ones (communication skills); ``limits`` (0-1) holds back
@@ -157,9 +160,9 @@ def couple_week(
 
     # The partner notices a direct bid more often; a deactivating partner's attention is elsewhere.
     # (each kind of bid's chance is computed once per pair, not once per week)
-    attention = 1.0 - 0.5 * p.deact
-    notice_direct = 1.0 - (1.0 - NOTICE_DIRECT * attention) ** intensity
-    notice_indirect = 1.0 - (1.0 - NOTICE_INDIRECT * attention) ** intensity
+    attention = (1.0 - 0.5 * p.deact) * fit
+    notice_direct = 1.0 - (1.0 - np.minimum(NOTICE_DIRECT * attention, 1.0)) ** intensity
+    notice_indirect = 1.0 - (1.0 - np.minimum(NOTICE_INDIRECT * attention, 1.0)) ** intensity
     noticed = bid & (u[3] < np.where(direct, notice_direct, notice_indirect))
     p_closeness = partner(closeness)
     p_limits = partner(np.broadcast_to(limits, (2 * m,)))
@@ -178,7 +181,7 @@ def couple_week(
     withdrew2 = escalated & (u[8] < withdrawal_chance(p, p_closeness, loud, p_limits))
     # an escalated bid is direct and loud, but an avoidant partner's attention is still elsewhere
     # and an absorbed partner is still absorbed
-    base2 = NOTICE_DIRECT * attention
+    base2 = np.minimum(NOTICE_DIRECT * attention, 1.0)
     comforted2 = escalated & ~withdrew2 & ~absorbed & (u[9] < 1.0 - (1.0 - base2) ** loud)
     missed2 = escalated & ~withdrew2 & ~comforted2
     demand_withdraw = bid & withdrew1 & escalated

@@ -130,6 +130,8 @@ class Population:
         self.working_model = WorkingModel.newborn(n)
         self.prototype: WorkingModel | None = None  # the working model at 12 months
         self.others = np.zeros(n)  # how responsive other people are this year
+        # differential susceptibility: each person's learning rate, relative to the average
+        self.susceptibility = temperament.reactivity ** self.params["susceptibility"]
         self.skills: Skills | None = None  # set by an adult intervention
         self._dispositions: Dispositions | None = None
         self._behaviour: Dispositions | None = None
@@ -165,8 +167,18 @@ class Population:
         rate: float | np.ndarray,
         prototype_pull: float = 0.0,
     ) -> None:
-        """The one learning update every change of a working model goes through."""
-        update_working_model(self.working_model, experience, rate, self.prototype, prototype_pull)
+        """The one learning update every change of a working model goes through (at each
+        person's own rate: ``rate`` times their susceptibility)."""
+        if self.params["susceptibility"] != 0.0:
+            rate = rate * self.susceptibility
+        update_working_model(
+            self.working_model,
+            experience,
+            rate,
+            self.prototype,
+            prototype_pull,
+            self.params["self_blame"],
+        )
         self._dispositions = None
 
     def learn_at_age(

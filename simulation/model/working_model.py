@@ -91,6 +91,7 @@ def update_working_model(
     rate: float | np.ndarray,
     prototype: WorkingModel | None = None,
     pull: float = 0.0,
+    strategy_weight: float = 0.0,
 ) -> None:
     """Learn from prediction error (a delta rule over the batch), in place.
 
@@ -99,7 +100,9 @@ def update_working_model(
     With a ``prototype`` (the working model formed in infancy), each update also moves the model
     ``pull`` times as far towards it as new experience moves it (Fraley's prototype account:
     the early model stays an input to every later revision). Without one, the model is only the
-    running sum of experience (the revisionist account).
+    running sum of experience (the revisionist account). ``strategy_weight`` (the parameter
+    ``self_blame``) sets how much the strategy in use changes what an unanswered bid says about
+    the self: 0, not at all.
     """
     people = len(wm.other_model)
 
@@ -116,6 +119,7 @@ def update_working_model(
         *map(per_person, (exp.frightened, exp.overwhelmed)),
         per_person(np.asarray(rate, dtype=float)),
         pull if pulled else 0.0,
+        strategy_weight,
     )
 
 
@@ -140,6 +144,7 @@ def _learn(
     overwhelmed: np.ndarray,
     rate: np.ndarray,
     pull: float,
+    strategy_weight: float,
 ) -> None:
     # compiled: one pass per person instead of a dozen passes over arrays of everyone; the
     # logarithms of (1 - rate) are computed again only where the rate changes
@@ -153,6 +158,11 @@ def _learn(
             keep_extinction = _log_keep(EXTINCTION * last_rate)
         n = float(bids[i])
         safe_n = n if n > 0 else 1.0
+        self_weight = 1.0  # of an unanswered bid in the model of self (see below)
+        if strategy_weight > 0.0:
+            hyper = _hyper(other_model[i], uncertainty[i], suppression[i])
+            deact = _deact(other_model[i], uncertainty[i], suppression[i])
+            self_weight = ((1.0 - deact) * (1.0 + hyper)) ** strategy_weight
         # a batch of n bids moves an expectation by 1 - (1 - rate)^n of the error
         step = 1.0 - math.exp(n * keep)
 
@@ -164,11 +174,28 @@ def _learn(
         uncertainty[i] += step * (min(1.0, 2.0 * abs(error)) - uncertainty[i])
         other_model[i] += step * error
 
-        # model of self: comfort says "worth caring for", a rebuff or fright says the opposite
-        self_outcome = (
-            comforted[i] + SELF_VALUE_MISSED * missed[i] + SELF_VALUE_FRIGHTENED * frightened[i]
-        ) / safe_n
-        self_model[i] += step * (self_outcome - self_model[i])
+        # model of self: comfort says "worth caring for", a rebuff or fright says the opposite.
+        # How much a bid that went unanswered (missed, rebuffed, read as abandonment) says about
+        # the self depends on the strategy in use (Mikulincer & Shaver 2003): hyperactivation
+        # reads it as one's own fault and weighs it up to double; deactivation turns attention
+        # away from it and defends the self-view (avoidant self-enhancement), so it weighs less.
+        # Comfort and fright count as they are. (Strategies from the model before this batch.)
+        if strategy_weight > 0.0:
+            unanswered = n - comforted[i] - frightened[i]
+            n_self = comforted[i] + frightened[i] + self_weight * unanswered
+            if n_self > 0:
+                self_outcome = (
+                    comforted[i]
+                    + self_weight * SELF_VALUE_MISSED * missed[i]
+                    + SELF_VALUE_FRIGHTENED * frightened[i]
+                ) / n_self
+                step_self = 1.0 - math.exp(n_self * keep)
+                self_model[i] += step_self * (self_outcome - self_model[i])
+        else:  # every unanswered bid weighs alike
+            self_outcome = (
+                comforted[i] + SELF_VALUE_MISSED * missed[i] + SELF_VALUE_FRIGHTENED * frightened[i]
+            ) / safe_n
+            self_model[i] += step * (self_outcome - self_model[i])
 
         # suppression: learned expectation that a bid is punished (rebuffed or frightened)
         suppression[i] += step * ((rebuffed[i] + frightened[i]) / safe_n - suppression[i])
@@ -187,6 +214,21 @@ def _learn(
             uncertainty[i] += weight * (proto_uncertainty[i] - uncertainty[i])
             suppression[i] += weight * (proto_suppression[i] - suppression[i])
             alarm[i] += weight * (proto_alarm[i] - alarm[i])
+
+
+@numba.njit(cache=True)
+def _hyper(other_model: float, uncertainty: float, suppression: float) -> float:
+    unavailable = 1.0 - other_model
+    viable = 1.0 - suppression
+    # (inputs are in [0, 1], so only the upper bound can be crossed)
+    return min(2.0 * unavailable * viable * uncertainty, 1.0)
+
+
+@numba.njit(cache=True)
+def _deact(other_model: float, uncertainty: float, suppression: float) -> float:
+    unavailable = 1.0 - other_model
+    futile = unavailable * unavailable * (1.0 - uncertainty)
+    return min(max(suppression, futile) * 1.25, 1.0)
 
 
 @numba.njit(cache=True)
@@ -227,17 +269,12 @@ _UFUNC = dict(nopython=True, cache=True)
 
 @numba.vectorize(["float64(float64, float64, float64)"], **_UFUNC)
 def _hyperactivation(other_model: float, uncertainty: float, suppression: float) -> float:
-    unavailable = 1.0 - other_model
-    viable = 1.0 - suppression
-    # (inputs are in [0, 1], so only the upper bound can be crossed)
-    return min(2.0 * unavailable * viable * uncertainty, 1.0)
+    return _hyper(other_model, uncertainty, suppression)
 
 
 @numba.vectorize(["float64(float64, float64, float64)"], **_UFUNC)
 def _deactivation(other_model: float, uncertainty: float, suppression: float) -> float:
-    unavailable = 1.0 - other_model
-    futile = unavailable * unavailable * (1.0 - uncertainty)
-    return min(max(suppression, futile) * 1.25, 1.0)
+    return _deact(other_model, uncertainty, suppression)
 
 
 @numba.vectorize(["float64(float64, float64)"], **_UFUNC)
