@@ -14,29 +14,17 @@ from tests.conftest import run_model, working_models
 # ---------------------------------------------------------------------- self_blame
 
 
-def rebuffed_batch(n: int, bids: int = 20) -> Experience:
+def unanswered_batch(n: int, kind: str, bids: int = 20) -> Experience:
+    """``bids`` bids each for ``n`` people, every one of them ``kind`` (missed or rebuffed)."""
     zeros = np.zeros(n, dtype=int)
+    counts = {"missed": zeros, "rebuffed": zeros, kind: np.full(n, bids)}
     return Experience(
         bids=np.full(n, bids),
         soothed=zeros,
         comforted=zeros,
-        missed=zeros,
-        rebuffed=np.full(n, bids),
         frightened=zeros,
         overwhelmed=zeros,
-    )
-
-
-def missed_batch(n: int, bids: int = 20) -> Experience:
-    zeros = np.zeros(n, dtype=int)
-    return Experience(
-        bids=np.full(n, bids),
-        soothed=zeros,
-        comforted=zeros,
-        missed=np.full(n, bids),
-        rebuffed=zeros,
-        frightened=zeros,
-        overwhelmed=zeros,
+        **counts,
     )
 
 
@@ -59,15 +47,17 @@ def test_the_strategies_of_these_models_are_what_the_tests_need():
 
 def test_deactivation_spares_the_self_model_from_rebuffs():
     # without self_blame, 20 rebuffs at rate .05 take the self model from .7 to .7 * .95^20
-    alike = self_model_after(DEACTIVATING, rebuffed_batch(1), 0.0)
+    alike = self_model_after(DEACTIVATING, unanswered_batch(1, "rebuffed"), 0.0)
     assert alike == pytest.approx(0.7 * 0.95**20)
     # fully deactivating: the rebuffs weigh nothing on the self (the other model still learns)
-    assert self_model_after(DEACTIVATING, rebuffed_batch(1), 1.0) == pytest.approx(0.7)
+    assert self_model_after(DEACTIVATING, unanswered_batch(1, "rebuffed"), 1.0) == pytest.approx(
+        0.7
+    )
 
 
 def test_hyperactivation_reads_missed_bids_as_the_self_s_fault():
-    alike = self_model_after(HYPERACTIVATING, missed_batch(1), 0.0)
-    blamed = self_model_after(HYPERACTIVATING, missed_batch(1), 1.0)
+    alike = self_model_after(HYPERACTIVATING, unanswered_batch(1, "missed"), 0.0)
+    blamed = self_model_after(HYPERACTIVATING, unanswered_batch(1, "missed"), 1.0)
     # both move towards SELF_VALUE_MISSED (0.3); weighed up, the missed bids move it further
     assert 0.3 < blamed < alike < 0.7
 
@@ -75,8 +65,8 @@ def test_hyperactivation_reads_missed_bids_as_the_self_s_fault():
 def test_without_self_blame_the_update_is_the_plain_rule():
     wm_a = working_models((HYPERACTIVATING, 3))
     wm_b = working_models((HYPERACTIVATING, 3))
-    update_working_model(wm_a, missed_batch(3), 0.02)
-    update_working_model(wm_b, missed_batch(3), 0.02, strategy_weight=0.0)
+    update_working_model(wm_a, unanswered_batch(3, "missed"), 0.02)
+    update_working_model(wm_b, unanswered_batch(3, "missed"), 0.02, strategy_weight=0.0)
     np.testing.assert_array_equal(wm_a.self_model, wm_b.self_model)
 
 
@@ -87,7 +77,7 @@ def test_susceptibility_scales_each_person_s_learning_rate_by_reactivity():
     model = AttachmentModel(rng=2, n_dyads=50, horizon_years=1, susceptibility=1.5)
     population = model.population
     expected = population.working_model.copy()
-    experience = missed_batch(population.n, bids=5)
+    experience = unanswered_batch(population.n, "missed", bids=5)
     population.learn(experience, 0.01)
     reactivity = population.temperament.reactivity
     update_working_model(expected, experience, 0.01 * reactivity**1.5)
